@@ -1,0 +1,47 @@
+# redactclf: two commands for a fresh machine with Python 3.11.
+#   make app   set up, then serve the app on the shipped model at http://127.0.0.1:7860
+#   make test  set up, then run every check CI runs
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: app test setup setup-dev sync-check lint nbtest pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.app-installed: requirements.txt settings.ini setup.py | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.app-installed
+setup-dev: $(VENV)/.dev-installed
+
+app: setup
+	$(BIN)/python app.py
+
+# notebooks are the source: exporting them must not change redactclf/
+sync-check: setup-dev
+	$(BIN)/nbdev_export
+	@git diff --quiet -- redactclf && test -z "$$(git status --porcelain -- redactclf)" \
+	  || { echo "redactclf/ is out of sync with nbs/: run nbdev_export and commit"; git status --short -- redactclf; exit 1; }
+
+lint: setup-dev
+	$(BIN)/ruff check redactclf app.py tests scripts
+
+nbtest: setup-dev
+	$(BIN)/nbdev_test --n_workers 1
+
+pytest: setup-dev
+	$(BIN)/python -m pytest -q tests
+
+test: sync-check lint nbtest pytest
+
+clean:
+	rm -rf $(VENV) _proc _docs
