@@ -1,0 +1,49 @@
+"""Shared fixtures: real sample pages and a folder of bad inputs."""
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = (ROOT.parent / "shared" / "data" / "real-sample").resolve()
+
+
+@pytest.fixture(scope="session")
+def real_pages():
+    """(path, label) of the labelled real pages."""
+    import csv
+    with open(REAL / "manifest.csv", newline="") as f:
+        return [(REAL / "images" / r["filename"], r["label"]) for r in csv.DictReader(f)]
+
+
+@pytest.fixture(scope="session")
+def bad_files(tmp_path_factory, real_pages):
+    """One file per kind of bad input, name -> (path, expected error code)."""
+    from pypdf import PdfWriter
+    d = tmp_path_factory.mktemp("bad")
+    page = Image.open(real_pages[0][0]).convert("RGB")
+    pdf = io.BytesIO()
+    page.save(pdf, "PDF", resolution=100)
+    w = PdfWriter()
+    w.append(io.BytesIO(pdf.getvalue()))
+    w.encrypt("secret")
+    w.write(d / "encrypted.pdf")
+    PdfWriter().write(d / "zero_pages.pdf")
+    (d / "corrupt.pdf").write_bytes(pdf.getvalue()[:400])
+    (d / "empty.pdf").write_bytes(b"")
+    (d / "notes.pdf").write_text("not a pdf at all\n")
+    Image.new("1", (9000, 9000)).save(d / "bomb.png")
+    return {"encrypted": (d / "encrypted.pdf", "encrypted"), "zero": (d / "zero_pages.pdf", "no-pages"),
+            "corrupt": (d / "corrupt.pdf", "corrupt"), "empty": (d / "empty.pdf", "empty"),
+            "text": (d / "notes.pdf", "unsupported"), "bomb": (d / "bomb.png", "too-large")}
+
+
+@pytest.fixture(scope="session")
+def mixed_pdf(tmp_path_factory, real_pages):
+    """A PDF of four real pages (two redacted, two clean) and their labels."""
+    picks = [p for p in real_pages if p[1] == "redacted"][:2] + [p for p in real_pages if p[1] == "clean"][:2]
+    ims = [Image.open(p).convert("RGB") for p, _ in picks]
+    path = tmp_path_factory.mktemp("pdf") / "mixed.pdf"
+    ims[0].save(path, "PDF", save_all=True, append_images=ims[1:], resolution=100)
+    return path, [label for _, label in picks]

@@ -1,0 +1,42 @@
+"""The `redactclf` console command, run as a user runs it."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from redactclf.predict import classify
+
+CLI = str(Path(sys.executable).parent / "redactclf")
+
+
+def run(*args):
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def test_json_lines_on_real_pages(real_pages):
+    paths = [p for p, _ in real_pages[::15]]
+    out = run("classify", "--json", *paths)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [p.name for p in paths]
+    assert all(r["page"] == 1 and r["label"] in ("redacted", "clean") and 0 <= r["p_redacted"] <= 1 for r in rows)
+    for r, p in zip(rows, paths):  # the command says what the pipeline function says
+        assert abs(r["p_redacted"] - classify(p)[0].p_redacted) < 1e-4
+
+
+def test_pdf_gives_one_line_per_page(mixed_pdf):
+    out = run("classify", mixed_pdf[0])
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert len(lines) == 4 and all(f"page {i}" in line for i, line in enumerate(lines, 1))
+
+
+def test_bad_inputs_reported_and_run_goes_on(bad_files, real_pages):
+    good = real_pages[0][0]
+    paths = [p for p, _ in bad_files.values()]
+    out = run("classify", "--json", *paths, good)
+    assert out.returncode == 1
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r.get("code") for r in rows[:-1]] == [code for _, code in bad_files.values()]
+    assert rows[-1]["source"] == good.name and rows[-1]["label"] in ("redacted", "clean")
+    assert "Traceback" not in out.stderr and out.stderr.count("error:") == len(bad_files)
