@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: app test setup setup-dev sync-check lint nbtest pytest clean
+.PHONY: app test setup setup-dev browser-deps sync-check lint nbtest pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(VENV)/.app-installed: requirements.txt settings.ini setup.py | $(BIN)/python
 $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
+
+# the browser test drives Debian's chromium (never a downloaded browser); install it when we can
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium not installed: the browser test will be skipped"
 
 setup: $(VENV)/.app-installed
 setup-dev: $(VENV)/.dev-installed
@@ -38,7 +44,7 @@ lint: setup-dev
 nbtest: setup-dev
 	$(BIN)/nbdev_test --n_workers 1
 
-pytest: setup-dev
+pytest: setup-dev browser-deps
 	$(BIN)/python -m pytest -q tests
 
 test: sync-check lint nbtest pytest
