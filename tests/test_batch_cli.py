@@ -1,0 +1,84 @@
+"""`redactclf batch` as a user runs it: a mixed folder, and a run killed mid-way then resumed."""
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+CLI = str(Path(sys.executable).parent / "redactclf")
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory, real_pages, bad_files):
+    """6 PDFs of 6 real pages, one TIFF of 3 pages, and every kind of bad file, in nested folders."""
+    root = tmp_path_factory.mktemp("collection")
+    (root / "a" / "b").mkdir(parents=True)
+    ims = [Image.open(p).convert("RGB") for p, _ in real_pages[:36]]
+    for k in range(6):
+        part = ims[k * 6:(k + 1) * 6]
+        part[0].save(root / ("a" if k % 2 else "a/b") / f"doc{k}.pdf", "PDF", save_all=True, append_images=part[1:], resolution=100)
+    tif = [im.copy() for im in ims[:3]]
+    tif[0].save(root / "scan.tif", save_all=True, append_images=tif[1:])
+    for path, _ in bad_files.values():
+        (root / "bad").mkdir(exist_ok=True)
+        (root / "bad" / path.name).write_bytes(path.read_bytes())
+    return root, 6 * 6 + 3, {path.name: code for path, code in bad_files.values()}
+
+
+def _pages_stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as c:
+            return c.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_killed_run_resumes_without_loss_or_duplicates(collection, tmp_path):
+    root, n_pages, bad = collection
+    out = tmp_path / "out"
+    args = [CLI, "batch", str(root), "--out", str(out), "--workers", "1", "--chunk", "2", "--quiet"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    t0 = time.time()
+    while _pages_stored(out / "results.sqlite") < 6 and time.time() - t0 < 240 and proc.poll() is None:
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run finished before it could be killed; make the collection larger"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = _pages_stored(out / "results.sqlite")
+    assert 0 < partial < n_pages
+    done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2, done.stderr  # 2: finished, some files had errors
+    with sqlite3.connect(out / "results.sqlite") as c:
+        rows = c.execute("SELECT path, page FROM pages").fetchall()
+    assert len(rows) == len(set(rows)) == n_pages
+    docs = {Path(r["source"]).name: r for r in csv.DictReader(open(out / "documents.csv"))}
+    assert len(docs) == 7 + len(bad)  # every input file is accounted for
+    assert all(docs[f"doc{k}.pdf"]["status"] == "ok" and docs[f"doc{k}.pdf"]["pages"] == "6" for k in range(6))
+    assert docs["scan.tif"]["pages"] == "3"
+    for name, code in bad.items():
+        assert docs[name]["status"] == f"error:{code}" and docs[name]["error"]
+    report = json.loads((out / "report.json").read_text())
+    assert report["collection"]["pages"] == n_pages and report["collection"]["files_error"] == len(bad)
+    assert "pages classified" in done.stdout and "report.html" in done.stdout
+
+
+def test_ray_engine_writes_the_same_report(collection, tmp_path):
+    pytest.importorskip("ray", reason="Ray is an optional extra: pip install -r requirements-ray.txt")
+    root, n_pages, _ = collection
+    local = subprocess.run([CLI, "batch", str(root), "--out", str(tmp_path / "local"), "--quiet"], capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    ray = subprocess.run([CLI, "batch", str(root), "--out", str(tmp_path / "ray"), "--engine", "ray", "--workers", "2", "--quiet"],
+                         capture_output=True, text=True, timeout=900, env=env)
+    assert local.returncode == ray.returncode == 2, ray.stderr[-2000:]
+    a = list(csv.DictReader(open(tmp_path / "local" / "pages.csv")))
+    b = list(csv.DictReader(open(tmp_path / "ray" / "pages.csv")))
+    assert len(a) == len(b) == n_pages
+    assert [(r["source"], r["page"], r["label"]) for r in a] == [(r["source"], r["page"], r["label"]) for r in b]
+    assert open(tmp_path / "local" / "documents.csv").read() == open(tmp_path / "ray" / "documents.csv").read()
