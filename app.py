@@ -6,7 +6,8 @@ from redactclf.app import MAX_UPLOAD_MB, build_demo
 demo = build_demo()
 
 if __name__ == "__main__":
-    demo.queue(default_concurrency_limit=2).launch(
+    # handlers take ~40 ms of CPU on 2 cores; 8 concurrent did not beat 2 in scripts/bench_load.py
+    demo.queue(default_concurrency_limit=int(os.environ.get("REDACTCLF_CONCURRENCY", "2"))).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         max_file_size=f"{MAX_UPLOAD_MB}mb",
