@@ -43,7 +43,7 @@ def main():
         Client(url, verbose=False).predict([handle_file(a.page)], api_name="/classify")  # warm-up
 
         def one(_):
-            c = Client(url, verbose=False)
+            c = Client(url, verbose=False, download_files=os.environ.get("DOWNLOAD", "1") == "1")
             t = time.perf_counter()
             try:
                 c.predict([handle_file(a.page)], api_name="/classify")
