@@ -76,13 +76,20 @@ def _wait(url: str, proc, timeout: float = 180):
 
 
 @pytest.fixture(scope="session")
-def endpoint():
+def review_dir(tmp_path_factory):
+    """Review queue of the app started by the tests (unused when $ENDPOINT points elsewhere)."""
+    return tmp_path_factory.mktemp("review_queue")
+
+
+@pytest.fixture(scope="session")
+def endpoint(review_dir):
     """Base URL of a running redactclf app."""
     if os.environ.get("ENDPOINT"):
         yield os.environ["ENDPOINT"].rstrip("/") + "/"
         return
     port = _free_port()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False",
+           "REDACTCLF_REVIEW_DIR": str(review_dir)}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"

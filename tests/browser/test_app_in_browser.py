@@ -21,7 +21,7 @@ def browser():
         b.close()
 
 
-def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path):
+def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, review_dir):
     from redactclf.predict import classify
     pdf, _ = mixed_pdf
     expected = [r.label for r in classify(pdf)]
@@ -43,3 +43,17 @@ def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+    # flag page 2 as the opposite of its verdict; the review queue on disk gets the page and the label
+    page.get_by_text("Flag a wrong verdict").click()
+    page.locator("#flag-page input").click()
+    page.get_by_role("option", name="mixed.pdf · page 2").click()
+    other = "clean" if expected[1] == "redacted" else "redacted"
+    page.get_by_label(other, exact=True).check()
+    page.get_by_role("button", name="Flag this verdict").click()
+    page.locator("#flag-msg").get_by_text("saved for review").wait_for(timeout=60_000)
+    if not os.environ.get("ENDPOINT"):  # the queue of a remote app is not on this disk
+        import json
+        records = [json.loads(p.read_text()) for p in Path(review_dir).glob("*.json")]
+        assert [(r["file"], r["page"], r["user_label"]) for r in records] == [("mixed.pdf", 2, other)]
+        assert (Path(review_dir) / records[0]["image"]).exists()
