@@ -89,7 +89,7 @@ def endpoint(review_dir):
         return
     port = _free_port()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False",
-           "REDACTCLF_REVIEW_DIR": str(review_dir)}
+           "REDACTCLF_REVIEW_DIR": str(review_dir), "REDACTCLF_PREDICTION_LOG": str(review_dir.parent / "predictions.jsonl")}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
