@@ -1,11 +1,6 @@
 """Shared fixtures: real sample pages, bad inputs, and the app endpoint ($ENDPOINT or one started here)."""
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -56,25 +51,6 @@ def mixed_pdf(tmp_path_factory, real_pages):
 
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, proc, timeout: float = 180):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError(f"{url} did not answer in {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def review_dir(tmp_path_factory):
     """Review queue of the app started by the tests (unused when $ENDPOINT points elsewhere)."""
@@ -87,17 +63,7 @@ def endpoint(review_dir):
     if os.environ.get("ENDPOINT"):
         yield os.environ["ENDPOINT"].rstrip("/") + "/"
         return
-    port = _free_port()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False",
-           "REDACTCLF_REVIEW_DIR": str(review_dir), "REDACTCLF_PREDICTION_LOG": str(review_dir.parent / "predictions.jsonl")}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait(url, proc)
+    from redactclf.app import local_server
+    with local_server({"REDACTCLF_REVIEW_DIR": str(review_dir),
+                       "REDACTCLF_PREDICTION_LOG": str(review_dir.parent / "predictions.jsonl")}) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
