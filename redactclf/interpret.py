@@ -139,6 +139,7 @@ def cross_validate(synth_df, real, out_dir, init_from, k: int = 5, epochs: int =
     res = {"k": k, "epochs": epochs, "n_synth": len(synth), "init_from": str(init_from),
            "model": score(real.label, p_model.values, real.source_repo),
            "baseline": score(real.label, p_base, real.source_repo), "baseline_params": baseline_params or {},
+           "train_kw": train_kw,
            "pages": [{"path": Path(p).name, "label": lab, "fold": int(fo), "p_model": float(pm), "baseline": pb}
                      for p, lab, fo, pm, pb in zip(real.path, real.label, real.fold, p_model.values, p_base)]}
     (out / "cv.json").write_text(json.dumps(res, indent=1))

