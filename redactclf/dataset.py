@@ -17,7 +17,7 @@ from .core import LABELS, repo_root
 
 # %% auto #0
 __all__ = ['sha256_file', 'real_sample_dir', 'real_items', 'synth_items', 'real_test_docs', 'assign_splits',
-           'DataValidationError', 'validate', 'snapshot']
+           'DataValidationError', 'validate', 'drop_duplicates_found', 'snapshot']
 
 # %% ../nbs/03_dataset.ipynb #80539b7c
 def sha256_file(path) -> str:
@@ -126,6 +126,12 @@ def _near_duplicates_across_splits(df, phashes, dist):
             if split.get(p) != split.get(q) and h - phashes[q] <= dist:
                 out.append({"check": "near-duplicate", "paths": [p, q]})
     return out
+
+# %% ../nbs/03_dataset.ipynb #8aa867c4
+def drop_duplicates_found(df: pd.DataFrame, report: dict, origin: str = "synth") -> pd.DataFrame:
+    """`df` without the later page of each exact or near-duplicate pair in a validation `report`."""
+    drop = {p["paths"][-1] for p in report["problems"] if p["check"] in ("exact-duplicate", "near-duplicate")}
+    return df[~(df.path.isin(drop) & (df.origin == origin))].reset_index(drop=True)
 
 # %% ../nbs/03_dataset.ipynb #41feb4cc
 def snapshot(df: pd.DataFrame, out_dir) -> str:
