@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import json
 import os
 import tempfile
@@ -15,19 +16,21 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
-from .core import REDACTED, InputError, repo_root
+from .core import REDACTED, InputError, PageResult, repo_root
 from .ingest import count_pages
 from .monitor import log_predictions
 from .predict import iter_classify, load_model
 
 # %% auto #0
-__all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'write_report', 'summarize', 'classify_files', 'model_info', 'model_card',
-           'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
+__all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'APP_THREADS', 'write_report', 'summarize', 'app_model',
+           'page_record', 'summarize_records', 'classify_uploads', 'classify_files', 'model_info', 'model_card',
+           'classify_pages', 'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
 
 # %% ../nbs/09_app.ipynb #cfcd9e74
 MAX_UPLOAD_MB = 50
 MAX_PAGES = 300
 COLUMNS = ["file", "page", "verdict", "confidence", "p_redacted", "note"]
+RECORD_FIELDS = ["source", "page", "label", "p_redacted", "warning", "status", "error"]
 
 
 def _paths(files) -> list[str]:
@@ -48,7 +51,7 @@ def write_report(rows: list[dict], out_dir) -> list[str]:
     """Write the page rows as report.csv and report.json; returns both paths."""
     out = Path(out_dir)
     with open(out / "report.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["source", "page", "label", "p_redacted", "warning", "status"])
+        w = csv.DictWriter(f, fieldnames=RECORD_FIELDS)
         w.writeheader()
         w.writerows(rows)
     (out / "report.json").write_text(json.dumps(rows, indent=1))
@@ -65,59 +68,113 @@ def summarize(n_pages: int, n_redacted: int, errors: list[str], odd: list[str] =
     return "\n\n".join([head] + notes + [f"⚠️ {e}" for e in errors])
 
 # %% ../nbs/09_app.ipynb #a3ae329e
-def classify_files(files, progress=gr.Progress()):
-    """Classify uploaded files; returns (summary, table rows, gallery, report files)."""
+APP_THREADS = int(os.environ.get("REDACTCLF_ONNX_THREADS", "1"))
+
+
+def app_model():
+    """The model the app serves (loaded once), `APP_THREADS` inference threads per call."""
+    return load_model(threads=APP_THREADS)
+
+
+def page_record(name: str, r: PageResult | InputError) -> dict:
+    """JSON-ready record of one page verdict, or of a file that could not be read."""
+    if isinstance(r, InputError):
+        return {"source": name, "page": None, "label": None, "p_redacted": None, "warning": None,
+                "status": f"error:{r.code}", "error": str(r)}
+    # drop the debug detail (page image) before `to_dict`, which would deep-copy it
+    return {**dataclasses.replace(r, debug=None).to_dict(), "status": "ok", "error": None}
+
+
+def summarize_records(records: list[dict]) -> str:
+    """`summarize` of a list of page records."""
+    ok = [r for r in records if r["status"] == "ok"]
+    return summarize(len(ok), sum(r["label"] == REDACTED for r in ok), [r["error"] for r in records if r["error"]],
+                     [f"{r['source']} p.{r['page']}" for r in ok if r["warning"]])
+
+
+def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list, list[dict]]:
+    """Classify uploaded files with `iter_classify`; returns ([(file name, PageResult or InputError)], records).
+    Raises `gr.Error` for an empty upload or more than `MAX_PAGES` pages. `on_page(done, total, name, result)`
+    is called after each page (progress)."""
     paths = _paths(files)
     if not paths:
         raise gr.Error("Upload at least one PDF or page image (PNG, JPEG, TIFF).")
-    model = load_model()
-    rows, table, gallery, errors, odd = [], [], [], [], []
-    totals = {}
+    total = 0
     for p in paths:
         try:
-            totals[p] = count_pages(p)
+            total += count_pages(p)
         except InputError:
-            totals[p] = 1
-    if sum(totals.values()) > MAX_PAGES:
-        raise gr.Error(f"{sum(totals.values())} pages is more than this app handles at once ({MAX_PAGES}); "
+            total += 1
+    if total > MAX_PAGES:
+        raise gr.Error(f"{total} pages is more than this app handles at once ({MAX_PAGES}); "
                        "split the upload or use the offline `redactclf batch` command.")
-    done, total = 0, sum(totals.values())
-    results = []
+    model = app_model()
+    items, done = [], 0
     for p in paths:
         name = Path(p).name
         try:
-            for r in iter_classify(p, model=model, debug=True, max_pages=MAX_PAGES):
+            for r in iter_classify(p, model=model, debug=debug, max_pages=MAX_PAGES):
+                items.append((name, r))
                 done += 1
-                results.append(r)
-                progress((done, total), desc=f"{name}: page {r.page}")
-                rows.append({**r.to_dict(), "status": "ok"})
-                table.append([name, r.page, r.label, round(r.confidence, 3), round(r.p_redacted, 4), r.warning or ""])
-                if r.warning:
-                    odd.append(f"{name} p.{r.page}")
-                if r.label == REDACTED:
-                    gallery.append((_thumb(r.debug["image"]), f"{name} · page {r.page} · {r.p_redacted:.0%}"))
+                if on_page:
+                    on_page(done, total, name, r)
         except InputError as e:
-            errors.append(str(e))
-            rows.append({"source": name, "page": None, "label": None, "p_redacted": None, "warning": None,
-                         "status": f"error:{e.code}"})
-            table.append([name, None, f"error: {e}", None, None, ""])
-    log_predictions(results, model.version)  # for drift monitoring: scores only, nothing about the user
-    ok = [r for r in rows if r["status"] == "ok"]
-    summary = summarize(len(ok), sum(r["label"] == REDACTED for r in ok), errors, odd)
-    report = write_report(rows, tempfile.mkdtemp(prefix="redactclf-report-"))
-    return summary, table, gallery, report
+            items.append((name, e))
+    # for drift monitoring: scores only, nothing about the user
+    log_predictions([r for _, r in items if isinstance(r, PageResult)], model.version)
+    return items, [page_record(name, r) for name, r in items]
+
+# %% ../nbs/09_app.ipynb #4e270c4d
+def classify_files(files, progress=gr.Progress()):
+    """The page's event: classify uploaded files; returns (summary, table rows, gallery, report files)."""
+    items, records = classify_uploads(
+        files, debug=True, on_page=lambda done, total, name, r: progress((done, total), desc=f"{name}: page {r.page}"))
+    out = Path(tempfile.mkdtemp(prefix="redactclf-report-"))
+    table, gallery = [], []
+    for i, (name, r) in enumerate(items):
+        if isinstance(r, InputError):
+            table.append([name, None, f"error: {r}", None, None, ""])
+            continue
+        table.append([name, r.page, r.label, round(r.confidence, 3), round(r.p_redacted, 4), r.warning or ""])
+        if r.label == REDACTED:
+            thumb = out / f"page_{i:03d}.jpg"  # a file: Gradio rewrites a PIL image's cache file per request
+            _thumb(r.debug["image"]).convert("RGB").save(thumb, quality=85)
+            gallery.append((str(thumb), f"{name} · page {r.page} · {r.p_redacted:.0%}"))
+    report = write_report(records, out)
+    return summarize_records(records), table, gallery, report
 
 
 def model_info() -> str:
     """Markdown line naming the model version and its data snapshot."""
-    ident = load_model().identity()
+    ident = app_model().identity()
     return f"Model `{ident['version']}` ({ident['backend']}), data snapshot `{ident['snapshot_id']}`"
 
 
 def model_card() -> str:
     """The shipped model card (Markdown), shown in the app."""
-    card = load_model().path.parent / "MODEL_CARD.md"
+    card = app_model().path.parent / "MODEL_CARD.md"
     return card.read_text() if card.exists() else "No model card shipped with this model."
+
+# %% ../nbs/09_app.ipynb #643ff6c4
+def _uploaded_path(f) -> str:
+    """Server path of a file sent as Gradio `FileData` (Gradio has checked it is an upload)."""
+    if isinstance(f, dict) and (f.get("meta") or {}).get("_type") == "gradio.FileData" and f.get("path"):
+        return f["path"]
+    raise gr.Error("Send each file as an upload: gradio_client's handle_file(path), i.e. a Gradio FileData; "
+                   "plain paths are refused.")
+
+
+def classify_pages(files: list[gr.FileData]) -> dict:
+    """Verdict for every page of the uploaded PDFs or page images, as plain JSON:
+    summary, counts, model version and one record per page (source, page, label, p_redacted, warning,
+    status, error)."""
+    if not isinstance(files, (list, tuple)):
+        files = [files] if files else []
+    _, records = classify_uploads([_uploaded_path(f) for f in files])
+    ok = [r for r in records if r["status"] == "ok"]
+    return {"summary": summarize_records(records), "n_pages": len(ok),
+            "n_redacted": sum(r["label"] == REDACTED for r in ok), "n_errors": len(records) - len(ok),
+            "model": app_model().version, "pages": records}
 
 # %% ../nbs/09_app.ipynb #303c6a93
 def review_dir() -> Path:
@@ -152,7 +209,7 @@ def flag_verdict(files, choice: str, correct_label: str, table) -> str:
     stem = f"{time.strftime('%Y%m%d-%H%M%S')}_{hashlib.sha256(img.tobytes()).hexdigest()[:12]}"
     img.save(out / f"{stem}.png")
     rec = {"file": name, "page": page, "model_label": row[2], "p_redacted": row[4], "user_label": correct_label,
-           "model_version": load_model().version, "flagged_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "image": f"{stem}.png"}
+           "model_version": app_model().version, "flagged_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "image": f"{stem}.png"}
     (out / f"{stem}.json").write_text(json.dumps(rec, indent=1))
     return f"Thanks: {name} page {page} saved for review as **{correct_label}**."
 
@@ -183,10 +240,12 @@ def build_demo() -> gr.Blocks:
         gr.Markdown(model_info())
         with gr.Accordion("Model card", open=False):
             gr.Markdown(model_card())
-        run.click(classify_files, inputs=[files], outputs=[summary, table, gallery, report], api_name="classify").then(
+        run.click(classify_files, inputs=[files], outputs=[summary, table, gallery, report], api_name="classify",
+                  concurrency_id="model").then(
             lambda t: gr.Dropdown(choices=page_choices(t), value=None), inputs=[table], outputs=[flag_page],
             api_visibility="private")
         flag_btn.click(flag_verdict, inputs=[files, flag_page, flag_label, table], outputs=[flag_msg], api_name="flag")
+        gr.api(classify_pages, api_name="classify_pages", concurrency_id="model")
     return demo
 
 # %% ../nbs/09_app.ipynb #cf90fbfa
