@@ -540,7 +540,7 @@ def layout_handform(p: Page):
     routing boxes with initials and dates."""
     r, f, m = p.rng, p.fake, p.margin
     y = m + r.randint(0, 40)
-    for s in r.sample([f"UNITED STATES DISTRICT COURT", f"{f.state().upper()} FIELD OFFICE",
+    for s in r.sample(["UNITED STATES DISTRICT COURT", f"{f.state().upper()} FIELD OFFICE",
                        f"DISTRICT OF {f.state().upper()}", "CENTRAL INTELLIGENCE AGENCY"], r.randint(1, 2)):
         w = get_font(p.family, p.size + 2, True).getlength(s)
         p.text(int((p.W - w) / 2), y, s, size=p.size + 2, bold=True)
