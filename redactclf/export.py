@@ -14,13 +14,15 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import INPUT_SIZE, models_dir
+from .core import INPUT_SIZE, models_dir, repo_root
 from .dataset import real_items, real_test_docs, sha256_file
-from .predict import load_model
+from .ingest import iter_pages
+from .predict import load_model, preprocess
 from .train import score
 
 # %% auto #0
-__all__ = ['GATE', 'export_onnx', 'onnx_max_diff', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card']
+__all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
+           'int8_ok', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card', 'add_int8']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -41,6 +43,66 @@ def onnx_max_diff(pkl_path, onnx_path, images: list[Image.Image]) -> float:
     a = load_model(pkl_path, backend="torch").predict_images(images)
     b = load_model(onnx_path, backend="onnx").predict_images(images)
     return float(np.abs(a - b).max())
+
+# %% ../nbs/06_export.ipynb #8476f8c4
+INT8_FP32_NODES = ("/0/conv_stem/", "/0/blocks/blocks.0/", "/0/blocks/blocks.1/", "/1/")  # timm body /0, fastai head /1
+
+
+def calibration_images(pages: pd.DataFrame | None = None, every: int = 3) -> list[Image.Image]:
+    """Pages that set the INT8 activation ranges: every `every`-th real page plus the pages of `examples/`."""
+    pages = real_items() if pages is None else pages
+    ims = [Image.open(p) for p in pages.path[::every]]
+    for f in sorted((repo_root() / "examples").glob("*")):
+        ims += [im for _, im in iter_pages(f)]
+    return ims
+
+
+def quantize_onnx(onnx_path, calib_images, out_path=None, size=INPUT_SIZE, keep_fp32=INT8_FP32_NODES) -> Path:
+    """Static INT8 copy (QDQ, per-channel weights, MinMax ranges on `calib_images`) of an fp32 ONNX model,
+    written beside it as `*.int8.onnx`; nodes whose names start with `keep_fp32` stay fp32."""
+    import tempfile
+
+    import onnx
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
+                                          quantize_static)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    onnx_path = Path(onnx_path)
+    out_path = Path(out_path or onnx_path.with_suffix(".int8.onnx"))
+    x = preprocess(list(calib_images), size)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self, name):
+            self.it = iter({name: x[i:i + 1]} for i in range(len(x)))
+
+        def get_next(self):
+            return next(self.it, None)
+
+    with tempfile.TemporaryDirectory() as d:
+        pre = Path(d) / "pre.onnx"
+        quant_pre_process(str(onnx_path), str(pre))  # shape inference + graph cleanup, as ORT recommends
+        graph = onnx.load(str(pre)).graph
+        keep = [n.name for n in graph.node if n.name.startswith(tuple(keep_fp32))]
+        quantize_static(str(pre), str(out_path), Reader(graph.input[0].name), quant_format=QuantFormat.QDQ,
+                        per_channel=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                        calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=keep)
+    return out_path
+
+
+def int8_agreement(fp32_path, int8_path, pages: pd.DataFrame) -> dict:
+    """How far the INT8 copy is from fp32 on labelled pages: changed verdicts, |dp|, accuracy of both."""
+    a = predict_paths(load_model(fp32_path, backend="onnx"), list(pages.path))
+    b = predict_paths(load_model(int8_path, backend="onnx"), list(pages.path))
+    y = (pages.label == "redacted").to_numpy()
+    d = np.abs(a - b)
+    return {"pages": len(pages), "flips": int(((a >= 0.5) != (b >= 0.5)).sum()), "max_diff": round(float(d.max()), 5),
+            "mean_diff": round(float(d.mean()), 5), "accuracy_fp32": round(float(((a >= 0.5) == y).mean()), 4),
+            "accuracy_int8": round(float(((b >= 0.5) == y).mean()), 4)}
+
+
+def int8_ok(agreement: dict, thresholds: dict | None = None) -> bool:
+    """Whether an INT8 copy is close enough to fp32 to ship (`GATE`'s INT8 limits)."""
+    t = {**GATE, **(thresholds or {})}
+    return agreement["flips"] <= t["max_int8_flips"] and agreement["max_diff"] <= t["max_int8_diff"]
 
 # %% ../nbs/06_export.ipynb #36ca30bd
 def predict_paths(model, paths, bs: int = 16) -> np.ndarray:
@@ -71,6 +133,8 @@ GATE = {
     "min_accuracy": 0.85,  # absolute floor of accuracy ...
     "floor_sets": ["real"],  # ... on these sets (the fixed test split is 8 pages today: one page = 12.5 points)
     "max_onnx_diff": 1e-4,  # ONNX must match the fastai model this closely
+    "max_int8_flips": 1,  # the INT8 copy ships only if it changes at most this many verdicts on the real pages
+    "max_int8_diff": 0.15,  # ... and no P(redacted) by more than this
 }
 
 
@@ -104,6 +168,13 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
     if diff > thresholds["max_onnx_diff"]:
         passed, reasons = False, reasons + [f"ONNX differs from fastai by {diff:.2e}"]
     record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(onnx)}
+    pages = real_items() if real is None else real
+    int8 = quantize_onnx(onnx, calibration_images(pages), size=tuple(record["params"]["input_size"]))
+    agree = int8_agreement(onnx, int8, pages)
+    record["int8"] = {**agree, "shipped": int8_ok(agree, thresholds), "fp32_nodes": list(INT8_FP32_NODES),
+                      "calibration": "every 3rd real page + examples/, MinMax, QDQ, per-channel"}
+    if record["int8"]["shipped"]:
+        record["files"]["model.int8.onnx"] = sha256_file(int8)
     if (run_dir / "cv.json").exists():  # grouped CV of this recipe on the real documents (interpret notebook)
         cv = json.loads((run_dir / "cv.json").read_text())
         record["cv"] = {k: cv[k] for k in ("k", "epochs", "n_synth", "model", "baseline", "baseline_params")}
@@ -116,6 +187,10 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy(run_dir / "model.pkl", dest / "model.pkl")
         shutil.copy(onnx, dest / "model.onnx")
+        if record["int8"]["shipped"]:
+            shutil.copy(int8, dest / "model.int8.onnx")
+        else:  # never leave the previous model's INT8 copy beside the new model
+            (dest / "model.int8.onnx").unlink(missing_ok=True)
         (dest / "model.json").write_text(json.dumps(record, indent=1))
         (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
@@ -155,6 +230,18 @@ folds ({cv['epochs']} epochs), score the held-out documents. Baseline: dark-box 
 """
 
 
+def _int8_line(record: dict) -> str:
+    """Card line for the INT8 copy, when the record has one."""
+    q = record.get("int8")
+    if not q:
+        return ""
+    if not q.get("shipped"):
+        return f"\n- **INT8 copy**: not shipped ({q['flips']} verdicts changed vs fp32, max |dp| {q['max_diff']}); ONNX runs in fp32."
+    return (f"\n- **INT8 copy** (what ONNX runs by default): `model.int8.onnx` (sha256 `{record['files']['model.int8.onnx'][:16]}…`),"
+            f" verdicts changed vs fp32 on {q['pages']} real pages: {q['flips']} (accuracy {q['accuracy_int8']:.3f} vs"
+            f" {q['accuracy_fp32']:.3f}), max |dp| {q['max_diff']}; `REDACTCLF_PRECISION=fp32` forces fp32.")
+
+
 def model_card(record: dict) -> str:
     """Markdown model card from a promoted run record."""
     cand = record["promotion"]["candidate"]
@@ -167,7 +254,7 @@ def model_card(record: dict) -> str:
 - **Code commit**: `{record['code_commit']}`
 - **Architecture**: {p['arch']} (timm), ImageNet weights from `{p['pretrained']}`, fine-tuned with fastai
   (`fine_tune({p['epochs']}, freeze_epochs={p['freeze_epochs']})`, lr {p['lr']}, batch {p['bs']}), input {p['input_size'][0]}x{p['input_size'][1]} (h x w), squish.
-- **Training time**: {record.get('train_seconds', '?')} s on a 2-core CPU.
+- **Training time**: {record.get('train_seconds', '?')} s on a 2-core CPU.{_int8_line(record)}
 
 ## Intended use
 Tell, page by page, whether a document page image shows redactions (black, grey or marker boxes, labelled
@@ -194,3 +281,23 @@ which pages to read first or appeal. A verdict is a probability, not proof.
   out-of-domain share), read the flagged verdicts in the review queue, and retrain when they move.
 - One page at a time: it does not read text, so it cannot tell *what* was redacted.
 """
+
+# %% ../nbs/06_export.ipynb #09816e3c
+def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = None) -> dict:
+    """Quantize `dest/model.onnx` (default `models/`), check it on the real pages, and ship it in `model.json` if it passes."""
+    dest = Path(dest or models_dir())
+    record = json.loads((dest / "model.json").read_text())
+    pages = real_items() if real is None else real
+    int8 = quantize_onnx(dest / "model.onnx", calibration_images(pages), dest / "model.int8.onnx",
+                         size=tuple(record["params"]["input_size"]))
+    agree = int8_agreement(dest / "model.onnx", int8, pages)
+    record["int8"] = {**agree, "shipped": int8_ok(agree, thresholds), "fp32_nodes": list(INT8_FP32_NODES),
+                      "calibration": "every 3rd real page + examples/, MinMax, QDQ, per-channel"}
+    if record["int8"]["shipped"]:
+        record["files"]["model.int8.onnx"] = sha256_file(int8)
+    else:
+        record["files"].pop("model.int8.onnx", None)
+        int8.unlink()
+    (dest / "model.json").write_text(json.dumps(record, indent=1))
+    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    return record

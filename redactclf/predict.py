@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,16 +21,24 @@ from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, REDAC
 from .ingest import iter_pages, source_name
 
 # %% auto #0
-__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'OOD_WARNING', 'preprocess', 'document_likeness', 'Model', 'load_model',
-           'iter_classify', 'classify']
+__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'OOD_WARNING', 'BACKENDS', 'preprocess', 'document_likeness', 'Model',
+           'load_model', 'iter_classify', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
+_SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
+_SHIFT = (np.array(IMAGENET_MEAN, dtype=np.float32) / np.array(IMAGENET_STD, dtype=np.float32)).reshape(1, 3, 1, 1)
+
+
 def preprocess(images: list[Image.Image], size=INPUT_SIZE) -> np.ndarray:
-    """Batch of RGB page images → float32 NCHW array, as fastai's validation transforms make it."""
+    """Batch of RGB page images → float32 NCHW array, as fastai's validation transforms make it.
+    (Transposed as bytes, scaled in place: the same numbers to ~5e-7, 20% less time than float-then-transpose.)"""
     h, w = size
-    arr = np.stack([np.asarray(im.convert("RGB").resize((w, h), Image.BILINEAR), dtype=np.float32) for im in images])
-    arr = (arr / 255.0 - np.array(IMAGENET_MEAN, dtype=np.float32)) / np.array(IMAGENET_STD, dtype=np.float32)
-    return np.ascontiguousarray(arr.transpose(0, 3, 1, 2), dtype=np.float32)
+    u8 = np.stack([np.asarray((im if im.mode == "RGB" else im.convert("RGB")).resize((w, h), Image.BILINEAR))
+                   for im in images])
+    x = np.ascontiguousarray(u8.transpose(0, 3, 1, 2), dtype=np.float32)
+    x *= _SCALE
+    x -= _SHIFT
+    return x
 
 # %% ../nbs/07_predict.ipynb #56d11803
 MIN_BACKGROUND_SHARE, MAX_SATURATION = 0.30, 0.30
@@ -59,6 +68,7 @@ class Model:
     predict_batch: callable = field(repr=False)
     record: dict = field(default_factory=dict, repr=False)
     sha256: str = ""
+    precision: str = "fp32"
 
     @property
     def version(self) -> str:
@@ -68,6 +78,7 @@ class Model:
     def identity(self) -> dict:
         """Plain-data description of the model (for debug output, reports and the app)."""
         return {"version": self.version, "file": self.path.name, "sha256": self.sha256, "backend": self.backend,
+                "precision": self.precision,
                 "run_id": self.record.get("run_id"), "snapshot_id": self.record.get("snapshot_id"),
                 "code_commit": self.record.get("code_commit")}
 
@@ -113,9 +124,15 @@ def _onnx_predictor(path: Path, threads: int | None = None):
     return predict
 
 
+def _base(file: Path) -> Path:
+    """`models/model` for `models/model.pkl`, `model.onnx` or `model.int8.onnx`."""
+    file = file.with_suffix("")
+    return file.with_suffix("") if file.suffix == ".int8" else file
+
+
 def _read_record(file: Path) -> dict:
     """The run record beside a model file: `model.json` when shipped, `record.json` in a run folder."""
-    for rec in (file.with_suffix(".json"), file.parent / "record.json"):
+    for rec in (_base(file).with_suffix(".json"), file.parent / "record.json"):
         if rec.exists():
             return json.loads(rec.read_text())
     return {}
@@ -125,24 +142,59 @@ _CACHE: dict = {}
 _LOCK = threading.Lock()
 
 
-def load_model(path=None, backend: str = "auto", threads: int | None = None) -> Model:
-    """Load (once) the shipped model, or the `.pkl`/`.onnx` at `path`; `backend` is auto, torch or onnx.
-    `threads` caps inference threads (batch workers use 1 each)."""
+BACKENDS = ("auto", "torch", "onnx", "onnx-fp32", "onnx-int8")
+_SHA: dict = {}
+
+
+def _sha256(file: Path) -> str:
+    """sha256 of a model file, hashed once per (path, mtime, size): `load_model()` is called per request."""
     from redactclf.dataset import sha256_file
+    st = file.stat()
+    key = (str(file.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _SHA:
+        _SHA[key] = sha256_file(file)
+    return _SHA[key]
+
+
+def _onnx_file(path: Path, backend: str) -> tuple[Path, str]:
+    """The ONNX file `backend` means for `path`, and its precision (see above)."""
+    if path.suffix == ".onnx" and backend == "onnx":
+        return path, "int8" if path.name.endswith(".int8.onnx") else "fp32"
+    base = _base(path)
+    fp32, int8 = base.with_suffix(".onnx"), base.with_suffix(".int8.onnx")
+    want = backend.split("-", 1)[1] if "-" in backend else os.environ.get("REDACTCLF_PRECISION", "auto").lower()
+    if want not in ("auto", "fp32", "int8"):
+        raise ValueError(f"REDACTCLF_PRECISION must be auto, fp32 or int8, not {want!r}")
+    if want == "int8" or (want == "auto" and int8.exists()):
+        recorded = _read_record(fp32).get("files", {}).get(int8.name)
+        if want == "int8" or recorded == _sha256(int8):  # auto: only the INT8 copy of *this* model
+            return int8, "int8"
+    return fp32, "fp32"
+
+
+def load_model(path=None, backend: str = "auto", threads: int | None = None) -> Model:
+    """Load (once) the shipped model, or the `.pkl`/`.onnx` at `path`; `backend` is one of `BACKENDS`
+    (auto: ONNX when there, INT8 when recorded, else torch). `threads` caps inference threads (batch workers use 1 each)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
     path = Path(path) if path else models_dir() / "model.pkl"
     if backend == "auto":
-        onnx = path.with_suffix(".onnx")
+        onnx = _base(path).with_suffix(".onnx")
         backend = "onnx" if path.suffix == ".onnx" or onnx.exists() else "torch"
-    file = path.with_suffix(".onnx") if backend == "onnx" else path.with_suffix(".pkl")
+    if backend == "torch":
+        file, precision = _base(path).with_suffix(".pkl"), "fp32"
+    else:
+        file, precision = _onnx_file(path, backend)
     if not file.exists():
         raise FileNotFoundError(f"model file {file} not found; train one (nbs/04_train.ipynb) or check out models/")
+    kind = "torch" if backend == "torch" else "onnx"
     st = file.stat()
-    key = (str(file.resolve()), backend, threads, st.st_mtime_ns, st.st_size)  # a replaced file is loaded anew
+    key = (str(file.resolve()), kind, threads, st.st_mtime_ns, st.st_size)  # a replaced file is loaded anew
     with _LOCK:
         if key not in _CACHE:
             record = _read_record(file)
-            fn = _onnx_predictor(file, threads) if backend == "onnx" else _torch_predictor(file, threads)
-            _CACHE[key] = Model(file, backend, fn, record, sha256_file(file))
+            fn = _onnx_predictor(file, threads) if kind == "onnx" else _torch_predictor(file, threads)
+            _CACHE[key] = Model(file, kind, fn, record, _sha256(file), precision)
         return _CACHE[key]
 
 # %% ../nbs/07_predict.ipynb #7c185084

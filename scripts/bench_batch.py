@@ -1,10 +1,13 @@
-"""Benchmark: pages/s of the naive fastai `learn.predict` loop, the batch path (ONNX and torch), and rendering alone.
+"""Benchmark: pages/s of the naive fastai `learn.predict` loop, the batch path, and rendering alone.
 
 Builds a collection of PDFs from synthetic pages, then times each path in one run and prints the
-ratios the batch issue asks for, plus peak memory (RSS) of this process and of the workers.
+ratios the batch issue asks for (for the path `redactclf batch` uses by default: ONNX Runtime with
+the shipped INT8 copy when there is one), plus peak memory (RSS) of this process and of the workers,
+and the load average (other jobs on the machine skew every figure).
 """
 import argparse
 import itertools
+import os
 import resource
 import tempfile
 import time
@@ -30,7 +33,9 @@ def main():
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--naive-pages", type=int, default=60, help="pages for the slow learn.predict loop")
+    ap.add_argument("--compare", default="onnx-fp32", help="other backends to time, comma-separated (onnx-fp32, torch; '' for none)")
     a = ap.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     tmp = Path(tempfile.mkdtemp())
     coll = tmp / "coll"
     coll.mkdir()
@@ -61,14 +66,20 @@ def main():
           f"with single-process rendering: {1 / (1 / naive + a.workers / render):.1f} pages/s")
 
     from redactclf.batch import run_batch
+    from redactclf.predict import load_model
+    used = load_model()
+    print(f"default batch model: {used.path.name} ({used.backend}, {used.precision})")
     rates = {}
-    for backend in ("onnx", "torch"):
+    for backend in ["auto"] + [b for b in a.compare.split(",") if b]:
         t = time.perf_counter()
         s = run_batch([coll], tmp / f"out-{backend}", workers=a.workers, backend=backend, progress=False, thumbs=False)
         rates[backend] = s["pages"] / (time.perf_counter() - t)
-        print(f"batch path, {backend} ({a.workers} workers, render included): {rates[backend]:.1f} pages/s")
-    best = max(rates, key=rates.get)
-    print(f"fastest backend: {best}; batch/naive = {rates[best] / naive:.1f}x; render-only/batch = {render / rates[best]:.2f}x")
+        name = "default" if backend == "auto" else backend
+        print(f"batch path, {name} ({a.workers} workers, render included): {rates[backend]:.1f} pages/s")
+    d = rates["auto"]
+    print(f"default path: batch/naive = {d / naive:.1f}x; render-only/batch = {render / d:.2f}x; "
+          + "; ".join(f"default/{b} = {d / r:.2f}x" for b, r in rates.items() if b != "auto"))
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: this process {self_mb:.0f} MB, largest worker {kids_mb:.0f} MB")
