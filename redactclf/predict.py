@@ -162,7 +162,7 @@ def _onnx_file(path: Path, backend: str) -> tuple[Path, str]:
         return path, "int8" if path.name.endswith(".int8.onnx") else "fp32"
     base = _base(path)
     fp32, int8 = base.with_suffix(".onnx"), base.with_suffix(".int8.onnx")
-    want = backend.split("-", 1)[1] if "-" in backend else os.environ.get("REDACTCLF_PRECISION", "auto").lower()
+    want = backend.split("-", 1)[1] if "-" in backend else os.environ.get("REDACTCLF_PRECISION", "fp32").lower()
     if want not in ("auto", "fp32", "int8"):
         raise ValueError(f"REDACTCLF_PRECISION must be auto, fp32 or int8, not {want!r}")
     if want == "int8" or (want == "auto" and int8.exists()):
@@ -174,7 +174,7 @@ def _onnx_file(path: Path, backend: str) -> tuple[Path, str]:
 
 def load_model(path=None, backend: str = "auto", threads: int | None = None) -> Model:
     """Load (once) the shipped model, or the `.pkl`/`.onnx` at `path`; `backend` is one of `BACKENDS`
-    (auto: ONNX when there, INT8 when recorded, else torch). `threads` caps inference threads (batch workers use 1 each)."""
+    (auto: ONNX when there, else torch; INT8 only with REDACTCLF_PRECISION=int8). `threads` caps inference threads (batch workers use 1 each)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
     path = Path(path) if path else models_dir() / "model.pkl"

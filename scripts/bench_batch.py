@@ -1,8 +1,8 @@
 """Benchmark: pages/s of the naive fastai `learn.predict` loop, the batch path, and rendering alone.
 
 Builds a collection of PDFs from synthetic pages, then times each path in one run and prints the
-ratios the batch issue asks for (for the path `redactclf batch` uses by default: ONNX Runtime with
-the shipped INT8 copy when there is one), plus peak memory (RSS) of this process and of the workers,
+ratios the batch issue asks for (for the path `redactclf batch` uses by default: ONNX Runtime fp32,
+or the INT8 copy with REDACTCLF_PRECISION=int8), plus peak memory (RSS) of this process and of the workers,
 and the load average (other jobs on the machine skew every figure).
 """
 import argparse
@@ -33,7 +33,7 @@ def main():
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--naive-pages", type=int, default=60, help="pages for the slow learn.predict loop")
-    ap.add_argument("--compare", default="onnx-fp32", help="other backends to time, comma-separated (onnx-fp32, torch; '' for none)")
+    ap.add_argument("--compare", default="onnx-int8", help="other backends to time, comma-separated (onnx-int8, torch; '' for none)")
     a = ap.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     tmp = Path(tempfile.mkdtemp())
