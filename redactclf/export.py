@@ -179,6 +179,9 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
     if (run_dir / "cv.json").exists():  # grouped CV of this recipe on the real documents (interpret notebook)
         cv = json.loads((run_dir / "cv.json").read_text())
         record["cv"] = {k: cv[k] for k in ("k", "epochs", "n_synth", "model", "baseline", "baseline_params")}
+    record.update(_parent(record, dest))
+    if (run_dir / "synth_holdout.json").exists():  # candidate vs current on held-out synthetic pages, per layout
+        record["synth_holdout"] = json.loads((run_dir / "synth_holdout.json").read_text())
     record["promotion"] = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons,
                            "thresholds": thresholds, "onnx_max_diff": diff, "candidate": cand, "current": cur,
                            "test_docs": sorted(sets["test"].source_doc.unique()),
@@ -196,6 +199,17 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
         (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
 
+# %% ../nbs/06_export.ipynb #15c91af9
+def _parent(record: dict, dest: Path) -> dict:
+    """`{"parent": ...}` when the run continued from the model shipped in `dest`, else `{}`."""
+    init, shipped = record["params"].get("init_from"), dest / "model.json"
+    if not init or not shipped.exists() or Path(init).resolve() != (dest / "model.pkl").resolve():
+        return {}
+    cur = json.loads(shipped.read_text())
+    return {"parent": {"run_id": cur["run_id"], "files": cur["files"], "snapshot_id": cur.get("snapshot_id"),
+                       "cv": cur.get("cv") or cur.get("parent", {}).get("cv"),
+                       "cv_of": cur["run_id"] if cur.get("cv") else cur.get("parent", {}).get("cv_of")}}
+
 # %% ../nbs/06_export.ipynb #4be2f21d
 def _fmt(m: dict) -> str:
     return f"{m['accuracy']:.3f} (n={m['n']}, recall {m['recall']:.3f}, precision {m['precision']:.3f})"
@@ -203,22 +217,49 @@ def _fmt(m: dict) -> str:
 
 def _lineage(record: dict) -> str:
     """Card text for a run that continued from an earlier model."""
+    if record.get("parent"):
+        par = record["parent"]
+        return (f"; continued from the shipped model `{par['run_id']}` (model.pkl sha256 `{par['files']['model.pkl'][:16]}…`;"
+                " its record is in the git history of `models/model.json`)")
     parent = record["params"].get("init_from")
-    return f"; continued from the weights of `{parent}` as it was when this run started (see git history of "\
-           "`models/model.json` for its own record)" if parent else ""
+    return f"; continued from the weights of `{parent}` as it was when this run started" if parent else ""
+
+
+def _holdout_section(record: dict) -> str:
+    """Markdown table: candidate vs the model it replaced on held-out synthetic pages, per layout."""
+    h = record.get("synth_holdout")
+    if not h:
+        return ""
+    new, old = h["candidate"], h["current"]
+    rows = "\n".join(f"| {k} | {v['n']} | {old['per_source'][k]['accuracy']:.3f} | {v['accuracy']:.3f} |"
+                      for k, v in sorted(new["per_source"].items()))
+    return f"""
+## Held-out synthetic pages (never trained on by either model), by layout
+- This model: {_fmt(new)}
+- The model it replaced: {_fmt(old)}
+
+| layout | pages | replaced | this model |
+|---|---|---|---|
+{rows}
+"""
 
 
 def _cv_section(record: dict) -> str:
     """Markdown table of grouped cross-validation, model vs classical baseline, when the record has it."""
-    cv = record.get("cv")
+    cv, inherited = record.get("cv"), False
+    if not cv and record.get("parent", {}).get("cv"):
+        cv, inherited = record["parent"]["cv"], True
     if not cv:
         return ""
     m, b = cv["model"], cv["baseline"]
+    note = (f"\n**Inherited**: this is the cross-validation of the parent recipe (`{record['parent']['cv_of']}`). This model"
+            " continued from a model that saw the real pages outside the test split, so it cannot be cross-validated"
+            " cleanly on them; its own unseen real pages are the fixed test split above.\n") if inherited else ""
     rows = "\n".join(f"| {k} | {v['n']} | {v['accuracy']:.3f} | {b['per_source'][k]['accuracy']:.3f} |"
                       for k, v in m["per_source"].items())
     return f"""
 ## Grouped cross-validation on real documents ({cv['k']} folds by source document)
-Each fold: continue from the synthetic-only model on {cv['n_synth']} synthetic pages + the real pages of the other
+{note}Each fold: continue from the synthetic-only model on {cv['n_synth']} synthetic pages + the real pages of the other
 folds ({cv['epochs']} epochs), score the held-out documents. Baseline: dark-box detector {cv['baseline_params']}
 (tuned on synthetic pages).
 
@@ -238,9 +279,9 @@ def _int8_line(record: dict) -> str:
         return ""
     if not q.get("shipped"):
         return f"\n- **INT8 copy**: not shipped ({q['flips']} verdicts changed vs fp32, max |dp| {q['max_diff']}); ONNX runs in fp32."
-    return (f"\n- **INT8 copy** (what ONNX runs by default): `model.int8.onnx` (sha256 `{record['files']['model.int8.onnx'][:16]}…`),"
-            f" verdicts changed vs fp32 on {q['pages']} real pages: {q['flips']} (accuracy {q['accuracy_int8']:.3f} vs"
-            f" {q['accuracy_fp32']:.3f}), max |dp| {q['max_diff']}; `REDACTCLF_PRECISION=fp32` forces fp32.")
+    return (f"\n- **INT8 copy** (opt-in with `REDACTCLF_PRECISION=int8`; ONNX runs fp32 by default): `model.int8.onnx`"
+            f" (sha256 `{record['files']['model.int8.onnx'][:16]}…`), verdicts changed vs fp32 on {q['pages']} real pages:"
+            f" {q['flips']} (accuracy {q['accuracy_int8']:.3f} vs {q['accuracy_fp32']:.3f}), max |dp| {q['max_diff']}.")
 
 
 def model_card(record: dict) -> str:
@@ -271,7 +312,7 @@ which pages to read first or appeal. A verdict is a probability, not proof.
 |---|---|---|
 {per_source}
 
-{_cv_section(record)}
+{_cv_section(record)}{_holdout_section(record)}
 ## Limits
 - Trained on synthetic pages plus few real ones; out-of-domain inputs (photos, slides, drawings,
   non-Latin scripts, handwriting-only pages) get unreliable verdicts. The app warns when an input does not
