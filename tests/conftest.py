@@ -52,6 +52,16 @@ def mixed_pdf(tmp_path_factory, real_pages):
 
 
 @pytest.fixture(scope="session")
+def too_long_pdf(tmp_path_factory):
+    """A blank PDF one page over the app's page limit."""
+    from redactclf.app import MAX_PAGES
+    blank = Image.new("L", (85, 110), 255)
+    path = tmp_path_factory.mktemp("long") / "long.pdf"
+    blank.save(path, "PDF", save_all=True, append_images=[blank] * MAX_PAGES)
+    return path
+
+
+@pytest.fixture(scope="session")
 def review_dir(tmp_path_factory):
     """Review queue of the app started by the tests (unused when $ENDPOINT points elsewhere)."""
     return tmp_path_factory.mktemp("review_queue")

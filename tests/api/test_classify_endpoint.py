@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from gradio_client import handle_file
-from PIL import Image
 
 
 def call(client, *paths):
@@ -45,13 +44,9 @@ def test_bad_inputs_get_readable_errors(client, bad_files, real_pages):
     assert [r["status"] for r in records[:-1]] == [f"error:{code}" for _, code in bad_files.values()]
 
 
-def test_page_limit(client, tmp_path):
-    from redactclf.app import MAX_PAGES
-    blank = Image.new("L", (85, 110), 255)
-    path = tmp_path / "long.pdf"
-    blank.save(path, "PDF", save_all=True, append_images=[blank] * MAX_PAGES)
+def test_page_limit(client, too_long_pdf):
     with pytest.raises(Exception, match="more than this app handles"):
-        call(client, path)
+        call(client, too_long_pdf)
 
 
 def test_upload_size_limit(client, tmp_path):
