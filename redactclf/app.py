@@ -23,8 +23,8 @@ from .predict import iter_classify, load_model
 
 # %% auto #0
 __all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'APP_THREADS', 'write_report', 'summarize', 'app_model',
-           'page_record', 'summarize_records', 'classify_uploads', 'classify_files', 'model_info', 'model_card',
-           'classify_pages', 'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
+           'page_record', 'record_counts', 'summarize_records', 'classify_uploads', 'classify_files', 'model_info',
+           'model_card', 'classify_pages', 'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
 
 # %% ../nbs/09_app.ipynb #cfcd9e74
 MAX_UPLOAD_MB = 50
@@ -85,11 +85,16 @@ def page_record(name: str, r: PageResult | InputError) -> dict:
     return {**dataclasses.replace(r, debug=None).to_dict(), "status": "ok", "error": None}
 
 
+def record_counts(records: list[dict]) -> tuple[int, int]:
+    """(pages classified, pages redacted) in a list of page records."""
+    ok = [r for r in records if r["status"] == "ok"]
+    return len(ok), sum(r["label"] == REDACTED for r in ok)
+
+
 def summarize_records(records: list[dict]) -> str:
     """`summarize` of a list of page records."""
-    ok = [r for r in records if r["status"] == "ok"]
-    return summarize(len(ok), sum(r["label"] == REDACTED for r in ok), [r["error"] for r in records if r["error"]],
-                     [f"{r['source']} p.{r['page']}" for r in ok if r["warning"]])
+    return summarize(*record_counts(records), [r["error"] for r in records if r["error"]],
+                     [f"{r['source']} p.{r['page']}" for r in records if r["status"] == "ok" and r["warning"]])
 
 
 def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list, list[dict]]:
@@ -171,10 +176,9 @@ def classify_pages(files: list[gr.FileData]) -> dict:
     if not isinstance(files, (list, tuple)):
         files = [files] if files else []
     _, records = classify_uploads([_uploaded_path(f) for f in files])
-    ok = [r for r in records if r["status"] == "ok"]
-    return {"summary": summarize_records(records), "n_pages": len(ok),
-            "n_redacted": sum(r["label"] == REDACTED for r in ok), "n_errors": len(records) - len(ok),
-            "model": app_model().version, "pages": records}
+    n_pages, n_redacted = record_counts(records)
+    return {"summary": summarize_records(records), "n_pages": n_pages, "n_redacted": n_redacted,
+            "n_errors": len(records) - n_pages, "model": app_model().version, "pages": records}
 
 # %% ../nbs/09_app.ipynb #303c6a93
 def review_dir() -> Path:
