@@ -13,7 +13,7 @@ from scipy import ndimage
 
 # %% auto #0
 __all__ = ['BASELINE_GRID', 'dark_boxes', 'dark_box_baseline', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
-           'cleaner_edits', 'real_folds', 'cross_validate']
+           'cleaner_edits', 'real_folds', 'cross_validate', 'wise_cv']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_boxes(img: Image.Image, thresh: int = 80, open_px: int = 4, fill: float = 0.8, min_h: int = 7,
@@ -143,4 +143,51 @@ def cross_validate(synth_df, real, out_dir, init_from, k: int = 5, epochs: int =
            "pages": [{"path": Path(p).name, "label": lab, "fold": int(fo), "p_model": float(pm), "baseline": pb}
                      for p, lab, fo, pm, pb in zip(real.path, real.label, real.fold, p_model.values, p_base)]}
     (out / "cv.json").write_text(json.dumps(res, indent=1))
+    return res
+
+# %% ../nbs/05_interpret.ipynb #23606ae2
+def _probs(net, images, size, idx) -> np.ndarray:
+    import torch
+
+    from redactclf.predict import preprocess
+    with torch.inference_mode():
+        return torch.softmax(net.eval()(torch.from_numpy(preprocess(images, size))), 1)[:, idx].numpy()
+
+
+def wise_cv(cv_dir, init_from, alphas=(0.25, 0.5, 0.75, 1.0), real=None) -> dict:
+    """Scores of a finished `cross_validate` run's fold models blended toward `init_from` (WiSE-FT) at each
+    alpha, and of the average of both models' outputs, each fold on its held-out pages; saved as `wise.json`."""
+    import json
+
+    from fastai.learner import load_learner
+
+    from redactclf.core import REDACTED
+    from redactclf.dataset import real_items
+    from redactclf.train import interpolate_weights, score
+    cv_dir = Path(cv_dir)
+    pages = json.loads((cv_dir / "cv.json").read_text())["pages"]
+    real = real_items() if real is None else real
+    path_of = {Path(p).name: p for p in real.path}
+    repo_of = {Path(p).name: r for p, r in zip(real.path, real.source_repo)}
+    base = load_learner(init_from, cpu=True)
+    start = {k: v.clone() for k, v in base.model.state_dict().items()}
+    p = {a: {} for a in alphas} | {"ensemble": {}}
+    for f in sorted({pg["fold"] for pg in pages}):
+        learn = load_learner(cv_dir / f"fold{f}" / "model.pkl", cpu=True)
+        size = tuple(json.loads((cv_dir / f"fold{f}" / "record.json").read_text())["params"]["input_size"])
+        idx = list(learn.dls.vocab).index(REDACTED)
+        names = [pg["path"] for pg in pages if pg["fold"] == f]
+        images = [Image.open(path_of[n]) for n in names]
+        tuned = {k: v.clone() for k, v in learn.model.state_dict().items()}
+        p_start, p_tuned = _probs(base.model, images, size, idx), _probs(learn.model, images, size, idx)
+        p["ensemble"].update(zip(names, (p_start + p_tuned) / 2))
+        for a in alphas:
+            learn.model.load_state_dict(tuned)
+            p[a].update(zip(names, _probs(interpolate_weights(learn.model, start, a), images, size, idx)))
+    names = [pg["path"] for pg in pages]
+    labels, repos = [pg["label"] for pg in pages], [repo_of[n] for n in names]
+    res = {"init_from": str(init_from),
+           "scores": {str(k): score(labels, np.array([v[n] for n in names]), repos) for k, v in p.items()},
+           "pages": [{"path": n, **{str(k): float(v[n]) for k, v in p.items()}} for n in names]}
+    (cv_dir / "wise.json").write_text(json.dumps(res, indent=1))
     return res
