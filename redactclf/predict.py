@@ -56,13 +56,13 @@ MIN_BACKGROUND_SHARE, MAX_SATURATION, DARK_LEVEL = 0.30, 0.30, 60
 def document_likeness(page, size=INPUT_SIZE) -> dict:
     """Background share and colour saturation of a page, and whether it looks like a document.
     `page` is a PIL image or the HxWx3 uint8 model-size copy the pipeline already made (`resize_pages`)."""
-    rgb = (resize_pages([page], size)[0] if isinstance(page, Image.Image) else page).astype(np.int32)
-    g = (rgb[..., 0] * 299 + rgb[..., 1] * 587 + rgb[..., 2] * 114 + 500) // 1000  # PIL's "L"
+    im = Image.fromarray(resize_pages([page], size)[0] if isinstance(page, Image.Image) else page)
+    g = np.asarray(im.convert("L"), dtype=np.int16)
     mode = int(np.bincount(g.ravel(), minlength=256).argmax())
     bg = float((np.abs(g - mode) <= 24).mean())
-    hi = rgb.max(axis=-1)
-    lit = hi > DARK_LEVEL  # the hue of ink and shadow is scanner noise
-    sat = float(((hi - rgb.min(axis=-1)) / np.maximum(hi, 1))[lit].mean()) if lit.any() else 0.0
+    hsv = np.asarray(im.convert("HSV"))
+    lit = hsv[..., 2] > DARK_LEVEL  # the hue of ink and shadow is scanner noise
+    sat = float(hsv[..., 1][lit].mean() / 255) if lit.any() else 0.0
     return {"background_share": round(bg, 3), "saturation": round(sat, 3),
             "looks_like_document": bg >= MIN_BACKGROUND_SHARE and sat <= MAX_SATURATION}
 
