@@ -22,7 +22,8 @@ from .train import score
 
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
-           'int8_ok', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card', 'add_int8']
+           'int8_ok', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card', 'add_int8',
+           'synth_layout', 'holdout_by_layout', 'cv_record']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -178,7 +179,8 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
         record["files"]["model.int8.onnx"] = sha256_file(int8)
     if (run_dir / "cv.json").exists():  # grouped CV of this recipe on the real documents (interpret notebook)
         cv = json.loads((run_dir / "cv.json").read_text())
-        record["cv"] = {k: cv[k] for k in ("k", "epochs", "n_synth", "model", "baseline", "baseline_params")}
+        record["cv"] = {k: cv[k] for k in ("k", "epochs", "n_synth", "model", "baseline", "baseline_params",
+                                           "wise_alpha", "plain_finetune", "init_from", "cv_dir") if k in cv}
     record.update(_parent(record, dest))
     if (run_dir / "synth_holdout.json").exists():  # candidate vs current on held-out synthetic pages, per layout
         record["synth_holdout"] = json.loads((run_dir / "synth_holdout.json").read_text())
@@ -260,7 +262,7 @@ def _cv_section(record: dict) -> str:
     return f"""
 ## Grouped cross-validation on real documents ({cv['k']} folds by source document)
 {note}Each fold: continue from the synthetic-only model on {cv['n_synth']} synthetic pages + the real pages of the other
-folds ({cv['epochs']} epochs), score the held-out documents. Baseline: dark-box detector {cv['baseline_params']}
+folds ({cv['epochs']} epochs){_wise_note(cv)}, score the held-out documents. Baseline: dark-box detector {cv['baseline_params']}
 (tuned on synthetic pages).
 
 - Model: {_fmt(m)}
@@ -270,6 +272,13 @@ folds ({cv['epochs']} epochs), score the held-out documents. Baseline: dark-box 
 |---|---|---|---|
 {rows}
 """
+
+
+def _wise_note(cv: dict) -> str:
+    if "wise_alpha" not in cv:
+        return ""
+    return (f", then blend the weights back toward the synthetic-only start (WiSE-FT, alpha {cv['wise_alpha']}; the plain"
+            f" fine-tune scored {cv['plain_finetune']['accuracy']:.3f})")
 
 
 def _int8_line(record: dict) -> str:
@@ -343,3 +352,26 @@ def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = Non
     (dest / "model.json").write_text(json.dumps(record, indent=1))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
+
+# %% ../nbs/06_export.ipynb #f90dfd2c
+def synth_layout(path) -> str:
+    """Layout name of a synthetic page, from its JSON sidecar."""
+    return json.loads(Path(path).with_suffix(".json").read_text())["layout"]
+
+
+def holdout_by_layout(models: dict, pages: pd.DataFrame) -> dict:
+    """`train.score` of each named model on synthetic `pages`, per layout."""
+    layouts = [synth_layout(p) for p in pages.path]
+    return {name: score(pages.label, predict_paths(m, list(pages.path)), layouts) for name, m in models.items()}
+
+
+def cv_record(cv_dir, wise_alpha: float = 1.0) -> dict:
+    """The grouped CV a run ships with (its `cv.json`): a finished `cross_validate`, with the model's
+    figures taken from `wise_cv` at `wise_alpha` when the recipe blends its weights back."""
+    cv_dir = Path(cv_dir)
+    cv = json.loads((cv_dir / "cv.json").read_text())
+    out = {k: cv[k] for k in ("k", "epochs", "n_synth", "init_from", "model", "baseline", "baseline_params", "train_kw")}
+    if wise_alpha < 1:
+        w = json.loads((cv_dir / "wise.json").read_text())
+        out |= {"model": w["scores"][str(wise_alpha)], "wise_alpha": wise_alpha, "plain_finetune": cv["model"]}
+    return out | {"cv_dir": cv_dir.name}
