@@ -22,8 +22,8 @@ from .train import score
 
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
-           'int8_ok', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card', 'add_int8',
-           'synth_layout', 'holdout_by_layout', 'cv_record']
+           'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card',
+           'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -105,6 +105,14 @@ def int8_ok(agreement: dict, thresholds: dict | None = None) -> bool:
     t = {**GATE, **(thresholds or {})}
     return agreement["flips"] <= t["max_int8_flips"] and agreement["max_diff"] <= t["max_int8_diff"]
 
+
+def int8_copy(onnx_path, pages: pd.DataFrame, size, thresholds: dict | None = None, out_path=None) -> tuple[Path, dict]:
+    """Quantize `onnx_path` and check the copy on `pages`; returns (its path, the run record's `int8` entry)."""
+    int8 = quantize_onnx(onnx_path, calibration_images(pages), out_path, size=size)
+    agree = int8_agreement(onnx_path, int8, pages)
+    return int8, {**agree, "shipped": int8_ok(agree, thresholds), "fp32_nodes": list(INT8_FP32_NODES),
+                  "calibration": "every 3rd real page + examples/, MinMax, QDQ, per-channel"}
+
 # %% ../nbs/06_export.ipynb #36ca30bd
 def predict_paths(model, paths, bs: int = 16) -> np.ndarray:
     """P(redacted) for image files, in batches."""
@@ -171,10 +179,7 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
         passed, reasons = False, reasons + [f"ONNX differs from fastai by {diff:.2e}"]
     record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(onnx)}
     pages = real_items() if real is None else real
-    int8 = quantize_onnx(onnx, calibration_images(pages), size=tuple(record["params"]["input_size"]))
-    agree = int8_agreement(onnx, int8, pages)
-    record["int8"] = {**agree, "shipped": int8_ok(agree, thresholds), "fp32_nodes": list(INT8_FP32_NODES),
-                      "calibration": "every 3rd real page + examples/, MinMax, QDQ, per-channel"}
+    int8, record["int8"] = int8_copy(onnx, pages, tuple(record["params"]["input_size"]), thresholds)
     if record["int8"]["shipped"]:
         record["files"]["model.int8.onnx"] = sha256_file(int8)
     if (run_dir / "cv.json").exists():  # grouped CV of this recipe on the real documents (interpret notebook)
@@ -339,11 +344,8 @@ def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = Non
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
     pages = real_items() if real is None else real
-    int8 = quantize_onnx(dest / "model.onnx", calibration_images(pages), dest / "model.int8.onnx",
-                         size=tuple(record["params"]["input_size"]))
-    agree = int8_agreement(dest / "model.onnx", int8, pages)
-    record["int8"] = {**agree, "shipped": int8_ok(agree, thresholds), "fp32_nodes": list(INT8_FP32_NODES),
-                      "calibration": "every 3rd real page + examples/, MinMax, QDQ, per-channel"}
+    int8, record["int8"] = int8_copy(dest / "model.onnx", pages, tuple(record["params"]["input_size"]), thresholds,
+                                     dest / "model.int8.onnx")
     if record["int8"]["shipped"]:
         record["files"]["model.int8.onnx"] = sha256_file(int8)
     else:

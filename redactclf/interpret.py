@@ -147,11 +147,8 @@ def cross_validate(synth_df, real, out_dir, init_from, k: int = 5, epochs: int =
 
 # %% ../nbs/05_interpret.ipynb #23606ae2
 def _probs(net, images, size, idx) -> np.ndarray:
-    import torch
-
-    from redactclf.predict import preprocess
-    with torch.inference_mode():
-        return torch.softmax(net.eval()(torch.from_numpy(preprocess(images, size))), 1)[:, idx].numpy()
+    from redactclf.predict import net_probs, preprocess
+    return net_probs(net, preprocess(images, size), idx)
 
 
 def wise_cv(cv_dir, init_from, alphas=(0.25, 0.5, 0.75, 1.0), real=None) -> dict:

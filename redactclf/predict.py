@@ -22,7 +22,7 @@ from .ingest import iter_pages, source_name
 
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'BACKENDS', 'resize_pages', 'normalize',
-           'preprocess', 'document_likeness', 'Model', 'load_model', 'iter_classify', 'classify']
+           'preprocess', 'document_likeness', 'Model', 'net_probs', 'load_model', 'iter_classify', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -102,19 +102,21 @@ class Model:
         return tuple(self.record.get("params", {}).get("input_size", INPUT_SIZE))
 
 
+def net_probs(net, x: np.ndarray, idx: int) -> np.ndarray:
+    """P(class `idx`) from a torch network on a preprocessed batch (eval mode, no autograd)."""
+    import torch
+    with torch.inference_mode():
+        return torch.softmax(net.eval()(torch.from_numpy(x)), dim=1)[:, idx].numpy()
+
+
 def _torch_predictor(path: Path, threads: int | None = None):
     import torch
     from fastai.learner import load_learner
     if threads:
         torch.set_num_threads(threads)
     learn = load_learner(path, cpu=True)
-    net = learn.model.eval()
     idx = list(learn.dls.vocab).index(REDACTED)
-
-    def predict(x: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            return torch.softmax(net(torch.from_numpy(x)), dim=1)[:, idx].numpy()
-    return predict
+    return lambda x: net_probs(learn.model, x, idx)
 
 
 def _onnx_predictor(path: Path, threads: int | None = None):

@@ -146,11 +146,12 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     if init_from:  # continue from an earlier run's weights (e.g. synthetic-only → synthetic + real)
         from fastai.learner import load_learner
         learn.model.load_state_dict(load_learner(init_from, cpu=True).model.state_dict())
-    start_state = {k: v.detach().clone() for k, v in learn.model.state_dict().items()}
+    blend = bool(init_from) and wise_alpha < 1
+    start_state = {k: v.detach().clone() for k, v in learn.model.state_dict().items()} if blend else None
     t0 = time.time()
     learn.fine_tune(epochs, base_lr=lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult)
     train_seconds = time.time() - t0
-    if init_from and wise_alpha < 1:
+    if blend:
         interpolate_weights(learn.model, start_state, wise_alpha)
     metrics = {"valid": _score_rows(learn, df[df.split == "valid"], bs)}
     if eval_df is not None and len(eval_df):
