@@ -25,8 +25,8 @@ __all__ = ['FONT_FILES', 'HAND_FONT', 'LEGAL_WORDS', 'LAYOUTS', 'HARD_NEGATIVES'
            'layout_pleading', 'layout_newsletter', 'layout_form', 'layout_table', 'layout_cable', 'layout_email',
            'layout_glossary', 'layout_transcript', 'layout_title', 'layout_blank', 'layout_handform', 'layout_webpage',
            'draw_logo', 'mark_bar', 'mark_photo', 'mark_signature', 'mark_stamp', 'mark_highlight', 'mark_strike',
-           'mark_handwriting', 'mark_bold_title', 'mark_punch_holes', 'mark_fax_banner', 'redact', 'scan', 'make_page',
-           'make_dataset', 'contact_sheet', 'contact_sheets']
+           'mark_handwriting', 'mark_bold_title', 'mark_punch_holes', 'mark_fax_banner', 'mark_text_stamp', 'redact',
+           'scan', 'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
 
 # %% ../nbs/02_synth.ipynb #7723ae3c
 def _pkg_file(module: str, *parts: str) -> Path | None:
@@ -786,8 +786,31 @@ def mark_fax_banner(p: Page):
     p.marks.append("fax")
 
 
+def mark_text_stamp(p: Page):
+    """An inked block stamp with no border: two to four lines of heavy, tightly set capitals
+    ("RETURN TO CIA / Background Use Only / Do Not Reproduce"), dark enough to read as a block."""
+    r = p.rng
+    lines = r.choice([["RETURN TO CIA", "Background Use Only", "Do Not Reproduce"], ["FOR OFFICIAL", "USE ONLY"],
+                      ["DO NOT", "DETACH"], ["FILE COPY", "NOT FOR RELEASE"], ["SENSITIVE", "SOURCES AND", "METHODS"],
+                      ["EYES ONLY"], ["NO FOREIGN", "DISSEM"], [p.fake.company().upper()[:18], "RECEIVED", p.fake.date("%b %d %Y").upper()]])
+    font = get_font(r.choice(font_families("sans")), r.randint(16, 30), True)
+    w = int(max(font.getlength(s) for s in lines)) + 8
+    lh = int(font.size * r.uniform(0.85, 1.05))
+    st = Image.new("L", (w, lh * len(lines) + 8), 255)
+    d = ImageDraw.Draw(st)
+    for i, s in enumerate(lines):
+        d.text(((w - font.getlength(s)) / 2, 2 + i * lh), s, font=font, fill=0, stroke_width=r.choice([0, 1, 1]), stroke_fill=0)
+    st = st.resize((max(8, int(st.width * r.uniform(0.6, 1.0))), st.height))  # condensed stamp type
+    st = st.rotate(r.uniform(-4, 4), expand=True, fillcolor=255)
+    x = r.randint(0, max(1, p.W - st.width))
+    y = r.choice([r.randint(p.H // 2, max(p.H // 2 + 1, p.H - st.height)), r.randint(0, max(1, p.H - st.height))])
+    ink = r.choice([(10, 10, 10), (30, 30, 40), (20, 20, 120), (150, 25, 25)])
+    p.img.paste(Image.new("RGB", st.size, ink), (x, y), Image.eval(st, lambda v: int((255 - v) * 0.95)))
+    p.marks.append("text-stamp")
+
+
 HARD_NEGATIVES = [mark_bar, mark_photo, mark_signature, mark_stamp, mark_highlight, mark_strike, mark_handwriting,
-                  mark_bold_title, mark_punch_holes, mark_fax_banner]
+                  mark_bold_title, mark_punch_holes, mark_fax_banner, mark_text_stamp]
 
 # %% ../nbs/02_synth.ipynb #d7184497
 EXEMPTIONS = ["(b)(1)", "(b)(3)", "(b)(5)", "(b)(6)", "(b)(7)(C)", "(b)(7)(E)", "25X1A", "25X1", "b6", "b7C",
@@ -981,7 +1004,7 @@ def make_page(seed: int, label: str | None = None, layout: str | None = None) ->
     W, H = r.choice(PAGE_SIZES)
     kind = r.choice(["serif", "serif", "sans", "mono"])
     p = Page(Image.new("RGB", (W, H), "white"), r, fake, r.choice(font_families(kind)),
-             size=r.randint(13, 20), margin=r.randint(50, 110))
+             size=r.randint(10, 20), margin=r.randint(50, 110))
     chosen = r.choices(list(LAYOUTS), weights=[8, 8, 8, 7, 6, 7, 7, 6, 6, 6, 4, 4, 7, 4])[0]
     layout = layout or chosen
     stamp_header(p)
