@@ -22,8 +22,8 @@ from .train import score
 
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
-           'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'promote', 'model_card',
-           'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record']
+           'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv', 'promote',
+           'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -162,6 +162,17 @@ def gate(candidate: dict, current: dict | None, thresholds: dict = GATE) -> tupl
                 reasons.append(f"{name}: recall {c['recall']:.3f} worse than current {o['recall']:.3f}")
     return not reasons, reasons
 
+# %% ../nbs/06_export.ipynb #38d79077
+def recipe_cv(path) -> dict | None:
+    """The grouped-CV scores (`model`) in a `cv.json`, a run record or a shipped `model.json`; a
+    continuation carries its parent's. None when there are none."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    rec = json.loads(path.read_text())
+    cv = rec.get("cv") or (rec.get("parent") or {}).get("cv") or (rec if "baseline" in rec else None)
+    return (cv or {}).get("model")
+
 # %% ../nbs/06_export.ipynb #56a4dc0c
 def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = None) -> dict:
     """Export, score and gate the candidate in `run_dir`; copy it into `dest` (default `models/`) if it passes."""
@@ -174,6 +185,9 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
     cand = score_model(load_model(run_dir / "model.pkl", backend="torch"), sets)
     cur_pkl = dest / "model.pkl"
     cur = score_model(load_model(cur_pkl, backend="torch"), sets) if cur_pkl.exists() else None
+    cv_cand, cv_cur = recipe_cv(run_dir / "cv.json"), recipe_cv(dest / "model.json")
+    if cur and cv_cand and cv_cur:  # grouped CV of both recipes: the real pages, seen from outside each document
+        cand["cv"], cur["cv"] = cv_cand, cv_cur
     passed, reasons = gate(cand, cur, thresholds)
     if diff > thresholds["max_onnx_diff"]:
         passed, reasons = False, reasons + [f"ONNX differs from fastai by {diff:.2e}"]
