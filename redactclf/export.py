@@ -22,8 +22,8 @@ from .train import score
 
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
-           'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv', 'promote',
-           'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record']
+           'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
+           'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -173,6 +173,16 @@ def recipe_cv(path) -> dict | None:
     cv = rec.get("cv") or (rec.get("parent") or {}).get("cv") or (rec if "baseline" in rec else None)
     return (cv or {}).get("model")
 
+# %% ../nbs/06_export.ipynb #20870fa8
+def unseen_by_shipped(pages: pd.DataFrame, dest) -> pd.DataFrame:
+    """`pages` less those the model shipped in `dest` trained on (its record lists the real pages it had not
+    seen when it was promoted); all of `pages` when there is no such record."""
+    shipped = Path(dest) / "model.json"
+    if not shipped.exists():
+        return pages
+    unseen = json.loads(shipped.read_text()).get("promotion", {}).get("eval_pages", {}).get("real")
+    return pages if unseen is None else pages[pages.path.map(lambda p: Path(p).name).isin(set(unseen))]
+
 # %% ../nbs/06_export.ipynb #56a4dc0c
 def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = None) -> dict:
     """Export, score and gate the candidate in `run_dir`; copy it into `dest` (default `models/`) if it passes."""
@@ -180,12 +190,18 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
     record = json.loads((run_dir / "record.json").read_text())
     onnx = export_onnx(run_dir / "model.pkl", size=tuple(record["params"]["input_size"]))
     manifest = pd.read_csv(run_dir / "snapshot" / "manifest.csv")
-    sets = eval_sets(trained_on=manifest[manifest.split.isin(["train", "valid"])].path, real=real)
+    seen = manifest[manifest.split.isin(["train", "valid"])]
+    sets = eval_sets(trained_on=seen.path, real=real)
     diff = onnx_max_diff(run_dir / "model.pkl", onnx, [Image.open(p) for p in sets["real"].path[:16]])
+    sets["unseen_both"] = unseen_by_shipped(sets["real"], dest)
     cand = score_model(load_model(run_dir / "model.pkl", backend="torch"), sets)
+    cv_cand = recipe_cv(run_dir / "cv.json")
+    if cv_cand is None and "origin" in seen and not (seen.origin == "real").any():  # trained on no real page:
+        cv_cand = cand["real"]  # every real page is held out from it
     cur_pkl = dest / "model.pkl"
-    cur = score_model(load_model(cur_pkl, backend="torch"), sets) if cur_pkl.exists() else None
-    cv_cand, cv_cur = recipe_cv(run_dir / "cv.json"), recipe_cv(dest / "model.json")
+    cur_sets = {k: v for k, v in sets.items() if k != "real"}  # never score the shipped model on pages it trained on
+    cur = score_model(load_model(cur_pkl, backend="torch"), cur_sets) if cur_pkl.exists() else None
+    cv_cur = recipe_cv(dest / "model.json")
     if cur and cv_cand and cv_cur:  # grouped CV of both recipes: the real pages, seen from outside each document
         cand["cv"], cur["cv"] = cv_cand, cv_cur
     passed, reasons = gate(cand, cur, thresholds)
@@ -207,6 +223,8 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
                            "thresholds": thresholds, "onnx_max_diff": diff, "candidate": cand, "current": cur,
                            "test_docs": sorted(sets["test"].source_doc.unique()),
                            "eval_pages": {k: sorted(Path(p).name for p in df.path) for k, df in sets.items()}}
+    if cv_cand is not None and "cv" not in record:  # trained on synthetic pages only: all real pages held out
+        record["cv"] = {"held_out": "all", "model": cv_cand}
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
     if passed:
         dest.mkdir(parents=True, exist_ok=True)
@@ -272,6 +290,17 @@ def _cv_section(record: dict) -> str:
         cv, inherited = record["parent"]["cv"], True
     if not cv:
         return ""
+    if cv.get("held_out") == "all":
+        rows = "\n".join(f"| {k} | {v['n']} | {v['accuracy']:.3f} |" for k, v in cv["model"]["per_source"].items())
+        return f"""
+## Every real page held out
+This model trained on synthetic pages only, so all {cv['model']['n']} real pages are unseen documents to it (the
+figures above). The classical dark-box baseline beside it is in `nbs/05_interpret.ipynb`.
+
+| source | pages | model |
+|---|---|---|
+{rows}
+"""
     m, b = cv["model"], cv["baseline"]
     note = (f"\n**Inherited**: this is the cross-validation of the parent recipe (`{record['parent']['cv_of']}`). This model"
             " continued from a model that saw the real pages outside the test split, so it cannot be cross-validated"
