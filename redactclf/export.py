@@ -23,7 +23,8 @@ from .train import score
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
            'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
-           'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record']
+           'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
+           'recipe_candidate']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -420,3 +421,26 @@ def cv_record(cv_dir, wise_alpha: float = 1.0) -> dict:
         w = json.loads((cv_dir / "wise.json").read_text())
         out |= {"model": w["scores"][str(wise_alpha)], "wise_alpha": wise_alpha, "plain_finetune": cv["model"]}
     return out | {"cv_dir": cv_dir.name}
+
+# %% ../nbs/06_export.ipynb #82ffd2b0
+def recipe_candidate(synth: pd.DataFrame, start, cv_dir, run_dir, wise_alpha: float = 0.5) -> Path:
+    """Train the shipped recipe in `run_dir`: continue from `start` on 600 synthetic pages plus the real pages
+    outside the fixed test split (x3), blend back by WiSE-FT; attach the recipe's CV (`cv_dir`) and the
+    per-layout comparison with the shipped model on held-out synthetic pages. Returns `run_dir`, ready to `promote`."""
+    from redactclf.train import train_run
+    run = Path(run_dir)
+    real = real_items()
+    test = real[real.source_doc.isin(real_test_docs(real))]
+    mix = pd.concat([synth[synth.split == "train"].sample(540, random_state=0),
+                     synth[synth.split == "valid"].sample(60, random_state=0),
+                     real.drop(test.index).assign(split="train")], ignore_index=True)
+    train_run(mix, run, eval_df=test, epochs=2, lr=3e-3, real_repeat=3, init_from=start, wise_alpha=wise_alpha)
+    (run / "cv.json").write_text(json.dumps(cv_record(cv_dir, wise_alpha=wise_alpha), indent=1))
+    shipped = models_dir() / "model.json"
+    current_train = set(pd.read_csv(models_dir().parent / "runs" / json.loads(shipped.read_text())["run_id"]
+                                    / "snapshot" / "manifest.csv").path) if shipped.exists() else set()
+    held = synth[(synth.split == "valid") & ~synth.path.isin(set(mix.path) | current_train)]
+    models = {"candidate": load_model(run / "model.pkl", backend="torch"),
+              "current": load_model(models_dir() / "model.pkl", backend="torch")}
+    (run / "synth_holdout.json").write_text(json.dumps(holdout_by_layout(models, held), indent=1))
+    return run
