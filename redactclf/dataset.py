@@ -17,7 +17,7 @@ from .core import LABELS, repo_root
 
 # %% auto #0
 __all__ = ['sha256_file', 'real_sample_dir', 'real_items', 'synth_items', 'real_test_docs', 'assign_splits',
-           'DataValidationError', 'validate', 'drop_duplicates_found', 'snapshot']
+           'DataValidationError', 'validate', 'drop_duplicates_found', 'synth_table', 'snapshot']
 
 # %% ../nbs/03_dataset.ipynb #80539b7c
 def sha256_file(path) -> str:
@@ -132,6 +132,16 @@ def drop_duplicates_found(df: pd.DataFrame, report: dict, origin: str = "synth")
     """`df` without the later page of each exact or near-duplicate pair in a validation `report`."""
     drop = {p["paths"][-1] for p in report["problems"] if p["check"] in ("exact-duplicate", "near-duplicate")}
     return df[~(df.path.isin(drop) & (df.origin == origin))].reset_index(drop=True)
+
+# %% ../nbs/03_dataset.ipynb #367b8a82
+def synth_table(root, valid_frac: float = 0.1) -> pd.DataFrame:
+    """The pages of a synthetic set under `root`, split, checked, and without the near-twins the checks find."""
+    df = assign_splits(synth_items(root), valid_frac=valid_frac)
+    try:
+        validate(df)
+    except DataValidationError as e:
+        df = drop_duplicates_found(df, e.report)
+    return df
 
 # %% ../nbs/03_dataset.ipynb #41feb4cc
 def snapshot(df: pd.DataFrame, out_dir) -> str:
