@@ -12,32 +12,44 @@ from PIL import Image
 from scipy import ndimage
 
 # %% auto #0
-__all__ = ['BASELINE_GRID', 'dark_boxes', 'dark_box_baseline', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
-           'cleaner_edits', 'real_folds', 'cross_validate', 'wise_cv']
+__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'dark_components', 'box_filter', 'dark_boxes', 'dark_box_baseline',
+           'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner', 'cleaner_edits', 'real_folds',
+           'cross_validate', 'baseline_cv', 'wise_cv']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
-def dark_boxes(img: Image.Image, thresh: int = 80, open_px: int = 4, fill: float = 0.8, min_h: int = 7,
-               min_w: int = 18, edge: int = 6, long_side: int = 1100) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of flat dark rectangles on a page, at `long_side` scale."""
+def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
+                    long_side: int = 1100) -> np.ndarray:
+    """Solid dark blobs of a page at `long_side` scale, one row (x0, y0, x1, y1, fill ratio) each; blobs that
+    touch the page edge or span the page (scan borders, binding shadows) are left out."""
     g = img.convert("L")
     s = long_side / max(g.size)
     g = g.resize((max(1, round(g.width * s)), max(1, round(g.height * s))), Image.BILINEAR)
-    dark = np.asarray(g) < thresh
-    solid = ndimage.binary_opening(dark, structure=np.ones((open_px, open_px), bool))
-    lab, n = ndimage.label(solid)
-    H, W = dark.shape
-    out = []
-    for i, sl in enumerate(ndimage.find_objects(lab), start=1):
-        ys, xs = sl
+    solid = ndimage.binary_opening(np.asarray(g) < thresh, structure=np.ones((open_px, open_px), bool))
+    lab, _ = ndimage.label(solid)
+    H, W = solid.shape
+    areas = np.bincount(lab.ravel())
+    rows = []
+    for i, (ys, xs) in enumerate(ndimage.find_objects(lab), start=1):
         h, w = ys.stop - ys.start, xs.stop - xs.start
-        if h < min_h or w < min_w or h > 0.9 * H or w > 0.95 * W:
-            continue
-        if ys.start < edge or xs.start < edge or ys.stop > H - edge or xs.stop > W - edge:
-            continue
-        area = (lab[sl] == i).sum()
-        if area / (h * w) >= fill and w / h >= 1.2:  # box-shaped and wider than tall, like hidden text
-            out.append((xs.start, ys.start, xs.stop, ys.stop))
-    return out
+        inside = ys.start >= edge and xs.start >= edge and ys.stop <= H - edge and xs.stop <= W - edge
+        if inside and h <= 0.9 * H and w <= 0.95 * W:
+            rows.append((xs.start, ys.start, xs.stop, ys.stop, areas[i] / (h * w)))
+    return np.array(rows, dtype=float).reshape(-1, 5)
+
+
+def box_filter(blobs: np.ndarray, fill: float = 0.8, min_h: int = 7, min_w: int = 18,
+               min_aspect: float = 1.2) -> np.ndarray:
+    """The blobs that look like hidden text: filled, at least `min_h` x `min_w`, and wider than tall."""
+    w, h = blobs[:, 2] - blobs[:, 0], blobs[:, 3] - blobs[:, 1]
+    return blobs[(blobs[:, 4] >= fill) & (h >= min_h) & (w >= min_w) & (w >= min_aspect * h)]
+
+
+def dark_boxes(img: Image.Image, thresh: int = 80, open_px: int = 4, fill: float = 0.8, min_h: int = 7,
+               min_w: int = 18, min_aspect: float = 1.2, edge: int = 6,
+               long_side: int = 1100) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of flat dark rectangles on a page, at `long_side` scale."""
+    boxes = box_filter(dark_components(img, thresh, open_px, edge, long_side), fill, min_h, min_w, min_aspect)
+    return [tuple(int(v) for v in b[:4]) for b in boxes]
 
 
 def dark_box_baseline(img: Image.Image, **kw) -> float:
@@ -46,19 +58,31 @@ def dark_box_baseline(img: Image.Image, **kw) -> float:
 
 # %% ../nbs/05_interpret.ipynb #5491de79
 BASELINE_GRID = {"thresh": [60, 90, 120], "open_px": [3, 5], "fill": [0.7, 0.85]}
+_PIXEL_PARAMS = ("thresh", "open_px")  # what `dark_components` needs; the rest only filter its blobs
+
+
+def baseline_table(images: list[Image.Image], grid: dict = BASELINE_GRID) -> tuple[list[dict], np.ndarray]:
+    """Every setting of `grid`, and the baseline's verdict for each (image, setting). The dark blobs are found
+    once per image and (thresh, open_px), so a grid of thousands of settings costs little more than a dozen."""
+    import itertools
+    settings = [dict(zip(grid, combo)) for combo in itertools.product(*grid.values())]
+    hits = np.zeros((len(images), len(settings)), bool)
+    for i, im in enumerate(images):
+        blobs = {}
+        for j, kw in enumerate(settings):
+            pixel = {k: v for k, v in kw.items() if k in _PIXEL_PARAMS}
+            key = tuple(sorted(pixel.items()))
+            if key not in blobs:
+                blobs[key] = dark_components(im, **pixel)
+            hits[i, j] = len(box_filter(blobs[key], **{k: v for k, v in kw.items() if k not in _PIXEL_PARAMS})) > 0
+    return settings, hits
 
 
 def tune_baseline(images: list[Image.Image], labels: list[str], grid: dict = BASELINE_GRID) -> tuple[dict, float]:
     """Best baseline parameters on labelled images; returns (params, accuracy)."""
-    import itertools
-    y = np.array([lab == "redacted" for lab in labels])
-    best = ({}, -1.0)
-    for combo in itertools.product(*grid.values()):
-        kw = dict(zip(grid, combo))
-        acc = float((np.array([dark_box_baseline(im, **kw) for im in images]) == y).mean())
-        if acc > best[1]:
-            best = (kw, acc)
-    return best
+    settings, hits = baseline_table(images, grid)
+    acc = (hits == (np.array(labels) == "redacted")[:, None]).mean(0)
+    return settings[int(acc.argmax())], float(acc.max())
 
 # %% ../nbs/05_interpret.ipynb #778501db
 def save_interpretation(learn, out_dir, k: int = 9) -> dict:
@@ -145,6 +169,24 @@ def cross_validate(synth_df, real, out_dir, init_from, k: int = 5, epochs: int =
     (out / "cv.json").write_text(json.dumps(res, indent=1))
     return res
 
+# %% ../nbs/05_interpret.ipynb #fe355f64
+def baseline_cv(images: list[Image.Image], labels: list[str], folds, sources=None,
+                grid: dict = BASELINE_GRID) -> dict:
+    """Grouped CV of the baseline: each fold scored with the setting best on the other folds
+    (plus, for reference, the best setting on all pages at once, which flatters it)."""
+    from redactclf.train import score
+    settings, hits = baseline_table(images, grid)
+    y, folds = np.array(labels) == "redacted", np.asarray(folds)
+    p, chosen = np.zeros(len(y)), {}
+    for f in np.unique(folds):
+        acc = (hits[folds != f] == y[folds != f, None]).mean(0)
+        j = int(acc.argmax())
+        chosen[int(f)], p[folds == f] = settings[j], hits[folds == f, j]
+    in_sample = (hits == y[:, None]).mean(0)
+    return {"cv": score(labels, p, sources), "settings": chosen, "n_settings": len(settings),
+            "in_sample": {"accuracy": float(in_sample.max()), "setting": settings[int(in_sample.argmax())]},
+            "p": p.tolist()}
+
 # %% ../nbs/05_interpret.ipynb #23606ae2
 def _probs(net, images, size, idx) -> np.ndarray:
     from redactclf.predict import net_probs, preprocess
@@ -188,3 +230,7 @@ def wise_cv(cv_dir, init_from, alphas=(0.25, 0.5, 0.75, 1.0), real=None) -> dict
            "pages": [{"path": n, **{str(k): float(v[n]) for k, v in p.items()}} for n in names]}
     (cv_dir / "wise.json").write_text(json.dumps(res, indent=1))
     return res
+
+# %% ../nbs/05_interpret.ipynb #4ee11923
+BASELINE_WIDE_GRID = {"thresh": [60, 90, 120, 150], "open_px": [2, 3, 5], "fill": [0.6, 0.7, 0.85],
+                      "min_h": [5, 7, 10], "min_w": [12, 18, 30], "min_aspect": [1.0, 1.2, 2.0]}
