@@ -14,7 +14,7 @@ from scipy import ndimage
 # %% auto #0
 __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'dark_components', 'box_filter', 'dark_boxes', 'dark_box_baseline',
            'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner', 'cleaner_edits', 'real_folds',
-           'cross_validate', 'baseline_cv', 'wise_cv']
+           'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval', 'paired_comparison']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -234,3 +234,19 @@ def wise_cv(cv_dir, init_from, alphas=(0.25, 0.5, 0.75, 1.0), real=None) -> dict
 # %% ../nbs/05_interpret.ipynb #4ee11923
 BASELINE_WIDE_GRID = {"thresh": [60, 90, 120, 150], "open_px": [2, 3, 5], "fill": [0.6, 0.7, 0.85],
                       "min_h": [5, 7, 10], "min_w": [12, 18, 30], "min_aspect": [1.0, 1.2, 2.0]}
+
+# %% ../nbs/05_interpret.ipynb #5141e64e
+def accuracy_interval(correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson confidence interval of an accuracy of `correct` out of `n`."""
+    from scipy.stats import binomtest
+    ci = binomtest(correct, n).proportion_ci(level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def paired_comparison(right_a, right_b) -> dict:
+    """Pages only A gets right, pages only B gets right, and the exact McNemar p-value of that split."""
+    from scipy.stats import binomtest
+    a, b = np.asarray(right_a, bool), np.asarray(right_b, bool)
+    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
+    p = binomtest(only_a, only_a + only_b).pvalue if only_a + only_b else 1.0
+    return {"only_a": only_a, "only_b": only_b, "p_value": float(p)}
