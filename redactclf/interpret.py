@@ -78,11 +78,17 @@ def baseline_table(images: list[Image.Image], grid: dict = BASELINE_GRID) -> tup
     return settings, hits
 
 
+def _best_setting(hits: np.ndarray, redacted: np.ndarray) -> tuple[int, float]:
+    """Column of `baseline_table`'s verdicts that agrees most with the truth (first on ties), and its accuracy."""
+    acc = (hits == redacted[:, None]).mean(0)
+    return int(acc.argmax()), float(acc.max())
+
+
 def tune_baseline(images: list[Image.Image], labels: list[str], grid: dict = BASELINE_GRID) -> tuple[dict, float]:
     """Best baseline parameters on labelled images; returns (params, accuracy)."""
     settings, hits = baseline_table(images, grid)
-    acc = (hits == (np.array(labels) == "redacted")[:, None]).mean(0)
-    return settings[int(acc.argmax())], float(acc.max())
+    j, acc = _best_setting(hits, np.array(labels) == "redacted")
+    return settings[j], acc
 
 # %% ../nbs/05_interpret.ipynb #778501db
 def save_interpretation(learn, out_dir, k: int = 9) -> dict:
@@ -179,13 +185,11 @@ def baseline_cv(images: list[Image.Image], labels: list[str], folds, sources=Non
     y, folds = np.array(labels) == "redacted", np.asarray(folds)
     p, chosen = np.zeros(len(y)), {}
     for f in np.unique(folds):
-        acc = (hits[folds != f] == y[folds != f, None]).mean(0)
-        j = int(acc.argmax())
+        j, _ = _best_setting(hits[folds != f], y[folds != f])
         chosen[int(f)], p[folds == f] = settings[j], hits[folds == f, j]
-    in_sample = (hits == y[:, None]).mean(0)
+    j, acc = _best_setting(hits, y)
     return {"cv": score(labels, p, sources), "settings": chosen, "n_settings": len(settings),
-            "in_sample": {"accuracy": float(in_sample.max()), "setting": settings[int(in_sample.argmax())]},
-            "p": p.tolist()}
+            "in_sample": {"accuracy": acc, "setting": settings[j]}, "p": p.tolist()}
 
 # %% ../nbs/05_interpret.ipynb #23606ae2
 def _probs(net, images, size, idx) -> np.ndarray:
