@@ -8,16 +8,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from PIL import Image
 
 from .core import LABELS, repo_root
 
 # %% auto #0
-__all__ = ['sha256_file', 'real_sample_dir', 'real_items', 'synth_items', 'real_test_docs', 'assign_splits',
-           'DataValidationError', 'validate', 'drop_duplicates_found', 'synth_table', 'snapshot']
+__all__ = ['POOL_SPLIT_FILE', 'sha256_file', 'real_sample_dir', 'real_items', 'synth_items', 'real_test_docs', 'assign_splits',
+           'real_pool_dir', 'pool_items', 'choose_test_groups', 'make_pool_split', 'pool_table', 'DataValidationError',
+           'validate', 'drop_duplicates_found', 'synth_table', 'snapshot']
 
 # %% ../nbs/03_dataset.ipynb #80539b7c
 def sha256_file(path) -> str:
@@ -72,6 +75,61 @@ def assign_splits(df: pd.DataFrame, valid_frac: float = 0.1, test_docs=()) -> pd
     df.loc[h < valid_frac, "split"] = "valid"
     df.loc[df.source_doc.isin(list(test_docs)), "split"] = "test"
     return df
+
+# %% ../nbs/03_dataset.ipynb #94838ac9
+POOL_SPLIT_FILE = "splits/real-pool-split.csv"
+
+
+def real_pool_dir() -> Path:
+    """The labelled real pool beside the repo (`../shared/data/real-pool`)."""
+    return (repo_root().parent / "shared" / "data" / "real-pool").resolve()
+
+
+def pool_items(root=None) -> pd.DataFrame:
+    """One row per labelled pool page: file, page number, label, source, group and the label's detail columns."""
+    root = Path(root or real_pool_dir())
+    pages = pd.read_csv(root / "pages.csv")
+    docs = pd.read_csv(root / "documents.csv")[["doc_id", "kind", "text_layer"]]
+    labels = pd.read_csv(root / "labels.csv", keep_default_na=False)
+    df = pages.merge(docs, on="doc_id").merge(labels, on="page_id")
+    df["source"] = df.group.str.split(":").str[0]
+    ext = df.kind.map({"pdf": ".pdf", "image": ".jpg"})
+    df["path"] = [str(root / "docs" / s / f"{d}{e}") for s, d, e in zip(df.source, df.doc_id, ext)]
+    df["origin"] = "pool"
+    return df
+
+
+def choose_test_groups(df: pd.DataFrame, page_frac: float = 0.25, group_frac: float = 0.2, seed: int = 0) -> list[str]:
+    """Per source, shuffled groups taken until the source has `page_frac` of its pages and `group_frac` of its groups."""
+    rng = random.Random(seed)
+    chosen = []
+    for source, sub in df.groupby("source", sort=True):
+        sizes = sub.groupby("group").size()
+        groups = sorted(sizes.index)
+        rng.shuffle(groups)
+        taken, pages = [], 0
+        for g in groups:
+            if pages >= page_frac * len(sub) and len(taken) >= group_frac * len(groups):
+                break
+            taken.append(g)
+            pages += sizes[g]
+        chosen += taken
+    return sorted(chosen)
+
+
+def make_pool_split(df: pd.DataFrame, test_groups, valid_frac: float = 0.15) -> pd.DataFrame:
+    """`page_id, group, split` for every decided page: test groups → test; a hashed `valid_frac` of the rest → valid."""
+    out = df[df.label.isin(LABELS)][["page_id", "group"]].copy()
+    h = out.group.map(lambda g: int(hashlib.sha256(g.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF)
+    out["split"] = np.where(out.group.isin(set(test_groups)), "test", np.where(h < valid_frac, "valid", "train"))
+    return out.reset_index(drop=True)
+
+
+def pool_table(root=None, split_file=None) -> pd.DataFrame:
+    """The pool's decided pages with the recorded `split` column (read from `POOL_SPLIT_FILE`, never redrawn)."""
+    split = pd.read_csv(split_file or repo_root() / POOL_SPLIT_FILE)
+    df = pool_items(root).merge(split[["page_id", "split"]], on="page_id", how="inner")
+    return df.reset_index(drop=True)
 
 # %% ../nbs/03_dataset.ipynb #6a766a1d
 class DataValidationError(Exception):
