@@ -134,9 +134,15 @@ def _pdf_failure(name: str, data: bytes, err: Exception) -> InputError:
     return CorruptFileError(f"{name}: the PDF is damaged or not a PDF ({err})")
 
 
-def render_page(page: pdfium.PdfPage, dpi: int = RENDER_DPI) -> Image.Image:
-    """Render one PDF page to RGB at `dpi`, scaled down to stay within `MAX_PIXELS`."""
+def render_page(page: pdfium.PdfPage, dpi: int = RENDER_DPI, size: tuple[int, int] | None = None) -> Image.Image:
+    """Render one PDF page to RGB at `dpi`, scaled down to stay within `MAX_PIXELS`.
+    With `size` (height, width) the page is rendered just large enough to cover it and squished to it
+    exactly: the model's input is made from the PDF, not from a 100-dpi render shrunk afterwards."""
     w, h = page.get_size()  # points
+    if size is not None:
+        scale = max(size[0] / h, size[1] / w)
+        return page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB").resize(
+            (size[1], size[0]), Image.BILINEAR)
     scale = dpi / 72
     if w * h * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (w * h)) ** 0.5
