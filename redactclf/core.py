@@ -92,6 +92,11 @@ class PageResult:
     p_redacted: float  # model probability of "redacted"
     warning: str | None = None  # e.g. the page does not look like a document
     debug: dict[str, Any] | None = field(default=None, repr=False)
+    boxes: list[dict[str, float]] = field(default_factory=list)  # x0, y0, x1, y1 (frame pixels), score
+    redacted_share: float | None = None  # share of the page area under redaction boxes
+    content_share: float | None = None  # share of the content area (the text block) under redaction boxes
+    frame_size: tuple[int, int] | None = None  # (width, height) of the frame `boxes` are in: the page at 100 dpi, or the image
+    needs_review: bool = False  # p_redacted lies in the model's uncertain band
 
     @property
     def confidence(self) -> float:
@@ -103,4 +108,8 @@ class PageResult:
         d = asdict(self)
         d.pop("debug")
         d["p_redacted"] = round(float(self.p_redacted), 6)
+        d["boxes"] = [{k: round(float(v), 1 if k != "score" else 4) for k, v in b.items()} for b in self.boxes]
+        for k in ("redacted_share", "content_share"):
+            d[k] = None if d[k] is None else round(float(d[k]), 5)
+        d["frame_size"] = list(self.frame_size) if self.frame_size else None
         return d
