@@ -22,7 +22,7 @@ from .core import (MAX_PIXELS, RENDER_DPI, CorruptFileError, EmptyInputError, En
 
 # %% auto #0
 __all__ = ['IMAGE_KINDS', 'INDEX_FIELDS', 'sniff_kind', 'MissingFileError', 'read_source', 'to_rgb', 'open_pdf', 'render_page',
-           'iter_pages', 'count_pages', 'source_name', 'NetworkError', 'fetch', 'search_images', 'read_index',
+           'fit_to', 'iter_pages', 'count_pages', 'source_name', 'NetworkError', 'fetch', 'search_images', 'read_index',
            'write_index', 'add_document', 'ingest_urls', 'ingest_paths', 'download_images']
 
 # %% ../nbs/01_ingest.ipynb #eb460f4e
@@ -149,7 +149,7 @@ def render_page(page: pdfium.PdfPage, dpi: int = RENDER_DPI, size: tuple[int, in
     return page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
 
 
-def _pdf_pages(name: str, data: bytes, dpi: int, pages=None) -> Iterator[tuple[int, Image.Image]]:
+def _pdf_pages(name: str, data: bytes, dpi: int, pages=None, size=None) -> Iterator[tuple[int, Image.Image]]:
     doc = open_pdf(name, data)
     try:
         for i in range(len(doc)):
@@ -157,28 +157,43 @@ def _pdf_pages(name: str, data: bytes, dpi: int, pages=None) -> Iterator[tuple[i
                 continue
             try:
                 page = doc[i]
-                yield i + 1, render_page(page, dpi)
+                im = render_page(page, dpi, size)
+                w, h = page.get_size()
+                im.info["frame_size"] = (round(w * dpi / 72), round(h * dpi / 72))
+                yield i + 1, im
             except pdfium.PdfiumError as e:
                 raise CorruptFileError(f"{name}: page {i + 1} cannot be rendered ({e})") from None
     finally:
         doc.close()
 
 
-def iter_pages(src, dpi: int = RENDER_DPI, pages=None) -> Iterator[tuple[int, Image.Image]]:
+def fit_to(im: Image.Image, size=None) -> Image.Image:
+    """`im` squished to `size` (height, width) with PIL's bilinear filter (unchanged when `size` is None);
+    `info["frame_size"]` keeps the (width, height) it had, the frame page coordinates are given in."""
+    frame = im.info.get("frame_size", im.size)
+    if size is not None and im.size != (size[1], size[0]):
+        im = im.resize((size[1], size[0]), Image.BILINEAR)
+    im.info["frame_size"] = frame
+    return im
+
+
+def iter_pages(src, dpi: int = RENDER_DPI, pages=None, size=None) -> Iterator[tuple[int, Image.Image]]:
     """Yield (page number from 1, RGB page image) for a PDF or image source; raises `InputError` on bad input.
-    `pages` (e.g. `range(1, 33)`) restricts to those page numbers, so a long document can be split into chunks."""
+    `pages` (e.g. `range(1, 33)`) restricts to those page numbers, so a long document can be split into chunks.
+    With `size` (height, width) every page comes at exactly that size, PDF pages rendered straight to it;
+    `image.info["frame_size"]` is then the page's size at `dpi` (PDF) or in pixels (image)."""
     name, data = read_source(src)
     if isinstance(data, Image.Image):
         _check_pixels(name, *data.size)
-        yield 1, to_rgb(data)
+        yield 1, fit_to(to_rgb(data), size)
         return
     kind = sniff_kind(data[:1024])
     if kind == "empty":
         raise EmptyInputError(f"{name}: the file is empty")
     if kind == "pdf":
-        yield from _pdf_pages(name, data, dpi, pages)
+        yield from _pdf_pages(name, data, dpi, pages, size)
     elif kind in IMAGE_KINDS:
-        yield from _image_pages(name, data, pages)
+        yield from ((i, fit_to(im, size)) for i, im in _image_pages(name, data, pages))
     else:
         raise UnsupportedFileError(f"{name}: unsupported file type ({kind}); give a PDF, PNG, JPEG or TIFF")
 
