@@ -103,7 +103,7 @@ def choose_test_groups(df: pd.DataFrame, page_frac: float = 0.25, group_frac: fl
     """Per source, shuffled groups taken until the source has `page_frac` of its pages and `group_frac` of its groups."""
     rng = random.Random(seed)
     chosen = []
-    for source, sub in df.groupby("source", sort=True):
+    for _source, sub in df.groupby("source", sort=True):
         sizes = sub.groupby("group").size()
         groups = sorted(sizes.index)
         rng.shuffle(groups)

@@ -21,10 +21,10 @@ from .predict import load_model, preprocess
 from .train import score
 
 # %% auto #0
-__all__ = ['INT8_FP32_NODES', 'GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx', 'int8_agreement',
-           'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
-           'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
-           'recipe_candidate']
+__all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
+           'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'exam_gate',
+           'recipe_cv', 'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout',
+           'cv_record', 'recipe_candidate']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -161,6 +161,35 @@ def gate(candidate: dict, current: dict | None, thresholds: dict = GATE) -> tupl
                 reasons.append(f"{name}: accuracy {c['accuracy']:.3f} worse than current {o['accuracy']:.3f}")
             if not np.isnan(o["recall"]) and c["recall"] < o["recall"] - thresholds["max_recall_drop"]:
                 reasons.append(f"{name}: recall {c['recall']:.3f} worse than current {o['recall']:.3f}")
+    return not reasons, reasons
+
+# %% ../nbs/06_export.ipynb #16ae04dc
+EXAM_GATE = {"max_accuracy_drop": 0.0, "mcnemar_alpha": 0.05, "max_source_page_loss": 1, "max_onnx_diff": 1e-4,
+             "sets": ["pool-test", "real-sample"]}
+
+
+def exam_gate(cand: dict, cur: dict | None, onnx_diff: float, rule: dict = EXAM_GATE) -> tuple[bool, list[str]]:
+    """Decide a promotion from `exam_report`-style scores of candidate and current model.
+    `cand`/`cur`: {"all": scores, "pool-test": scores, "real-sample": scores, "right": {set: bool array}}."""
+    from redactclf.interpret import paired_comparison
+    reasons = []
+    if onnx_diff > rule["max_onnx_diff"]:
+        reasons.append(f"ONNX differs from fastai by {onnx_diff:.2e}")
+    if cur is None:
+        return not reasons, reasons
+    a, b = cand["all"], cur["all"]
+    if a["accuracy"] < b["accuracy"] - rule["max_accuracy_drop"]:
+        reasons.append(f"accuracy {a['accuracy']:.4f} below the shipped model's {b['accuracy']:.4f}")
+    for s in rule["sets"]:
+        pc = paired_comparison(cand["right"][s], cur["right"][s])
+        if pc["only_b"] > pc["only_a"] and pc["p_value"] < rule["mcnemar_alpha"]:
+            reasons.append(f"{s}: significantly worse (only the shipped model right on {pc['only_b']} pages, "
+                           f"only the candidate on {pc['only_a']}, McNemar p = {pc['p_value']:.3g})")
+    for src, o in b["per_source"].items():
+        c = a["per_source"].get(src)
+        lost = round((o["accuracy"] - c["accuracy"]) * o["n"]) if c else 0
+        if lost > rule["max_source_page_loss"]:
+            reasons.append(f"{src}: {lost} pages lost")
     return not reasons, reasons
 
 # %% ../nbs/06_export.ipynb #38d79077

@@ -5,16 +5,22 @@
 # %% ../nbs/05_interpret.ipynb #1ec9d5c3
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from PIL import Image
 from scipy import ndimage
 
+from .core import REDACTED
+
 # %% auto #0
-__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'dark_components', 'box_filter', 'dark_boxes', 'dark_box_baseline',
-           'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner', 'cleaner_edits', 'real_folds',
-           'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval', 'paired_comparison']
+__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'HEIGHT_BANDS', 'dark_components', 'box_filter', 'dark_boxes',
+           'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
+           'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
+           'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_report', 'fit_platt',
+           'expected_calibration_error', 'review_band', 'reliability_plot', 'iou', 'box_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -254,3 +260,148 @@ def paired_comparison(right_a, right_b) -> dict:
     only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
     p = binomtest(only_a, only_a + only_b).pvalue if only_a + only_b else 1.0
     return {"only_a": only_a, "only_b": only_b, "p_value": float(p)}
+
+# %% ../nbs/05_interpret.ipynb #fb7eab0d
+def exam_pages() -> pd.DataFrame:
+    """The bar's pages: pool test split + real sample; `path, page, label, source, visible, set`."""
+    from redactclf.dataset import pool_table, real_items
+    pool = pool_table()
+    test = pool[pool.split == "test"].assign(set="pool-test")[["path", "page", "label", "source", "visible", "set"]]
+    sample = real_items().assign(page=1, source="real-sample", visible="", set="real-sample")
+    return pd.concat([test, sample[["path", "page", "label", "source", "visible", "set"]]], ignore_index=True)
+
+
+def predict_pages(model, pages: pd.DataFrame) -> pd.DataFrame:
+    """The pipeline (`iter_classify`) on each (path, page) row: P(redacted), verdict, boxes and shares."""
+    from redactclf.predict import iter_classify
+    out = {}
+    for path, rows in pages.groupby("path", sort=False):
+        wanted = {int(p) for p in rows.page}
+        for r in iter_classify(path, model=model, pages=wanted):
+            out[(path, r.page)] = {"p_redacted": r.p_redacted, "pred": r.label, "n_boxes": len(r.boxes),
+                                   "redacted_share": r.redacted_share, "needs_review": r.needs_review}
+    return pd.DataFrame([out[(p, int(g))] for p, g in zip(pages.path, pages.page)], index=pages.index)
+
+# %% ../nbs/05_interpret.ipynb #e01009ee
+def exam_scores(truth, pred, sources) -> dict:
+    """Accuracy (Wilson 95%), recall and precision of `redacted`, accuracy per source (small ones pooled)."""
+    t, p = np.asarray(truth) == REDACTED, np.asarray(pred) == REDACTED
+    right = t == p
+    lo, hi = accuracy_interval(int(right.sum()), len(right))
+    src = pd.Series(np.asarray(sources))
+    counts = src.value_counts()
+    src = src.where(src.map(counts) >= 20, "small sources (pooled)")
+    per = {s: {"n": int(m.sum()), "accuracy": float(right[m.values].mean())} for s, m in
+           ((s, src == s) for s in sorted(src.unique()))}
+    return {"n": len(right), "accuracy": float(right.mean()), "wilson95": [lo, hi],
+            "recall": float((t & p).sum() / max(1, t.sum())), "precision": float((t & p).sum() / max(1, p.sum())),
+            "confusion": [[int((~t & ~p).sum()), int((~t & p).sum())], [int((t & ~p).sum()), int((t & p).sum())]],
+            "per_source": per}
+
+
+def exam_report(pages: pd.DataFrame, preds: dict[str, np.ndarray]) -> dict:
+    """Scores of each model in `preds` (verdict arrays aligned with `pages`) and paired McNemar tests."""
+    seen = pages.visible.ne("no").values
+    truth = pages.label.values
+    rep = {"models": {}, "mcnemar": {}}
+    for name, pred in preds.items():
+        rep["models"][name] = exam_scores(truth[seen], np.asarray(pred)[seen], pages.source.values[seen])
+        inv = ~seen
+        rep["models"][name]["invisible"] = {"n": int(inv.sum()),
+                                            "found": int((np.asarray(pred)[inv] == REDACTED).sum())}
+    names = list(preds)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ra, rb = np.asarray(preds[a])[seen] == truth[seen], np.asarray(preds[b])[seen] == truth[seen]
+            rep["mcnemar"][f"{a} vs {b}"] = paired_comparison(ra, rb)
+    return rep
+
+# %% ../nbs/05_interpret.ipynb #6eb5d84d
+def fit_platt(logits, labels) -> dict:
+    """(a, b) of sigmoid(a * logit + b) by maximum likelihood on page logits and 0/1 labels."""
+    from scipy.optimize import minimize
+    z, y = np.asarray(logits, float), np.asarray(labels, float)
+
+    def nll(ab):
+        s = ab[0] * z + ab[1]
+        return float(np.sum(np.logaddexp(0, s) - y * s))
+    a, b = minimize(nll, [1.0, 0.0], method="Nelder-Mead").x
+    return {"a": float(a), "b": float(b)}
+
+
+def expected_calibration_error(p, y, bins: int = 10) -> float:
+    """ECE: the page-weighted mean |accuracy - confidence| over equal-width bins of P(redacted)."""
+    p, y = np.asarray(p, float), np.asarray(y, float)
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    return float(sum(abs(y[idx == k].mean() - p[idx == k].mean()) * (idx == k).mean() for k in range(bins) if (idx == k).any()))
+
+
+def review_band(p, y, max_error: float = 0.01) -> tuple[float, float]:
+    """Narrowest (lo, hi) around 0.5 such that pages outside it are wrong at most `max_error` of the time."""
+    p, y = np.asarray(p, float), np.asarray(y, bool)
+    grid = np.round(np.arange(0.01, 0.5, 0.01), 2)
+    for width in grid:
+        for lo in np.round(np.arange(max(0.01, 0.5 - width), 0.5 + 1e-9, 0.01), 2):
+            hi = round(lo + width, 2)
+            out = (p < lo) | (p >= hi)
+            wrong = ((p >= 0.5) != y) & out
+            if out.any() and wrong.sum() <= max_error * out.sum():
+                return float(lo), float(hi)
+    return 0.01, 0.99
+
+
+def reliability_plot(p, y, path, bins: int = 10, title: str = "") -> float:
+    """Save a reliability diagram PNG; returns the ECE."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    p, y = np.asarray(p, float), np.asarray(y, float)
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    ks = [k for k in range(bins) if (idx == k).any()]
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    ax.plot([0, 1], [0, 1], "k--", lw=1)
+    ax.plot([p[idx == k].mean() for k in ks], [y[idx == k].mean() for k in ks], "o-")
+    for k in ks:
+        ax.annotate(str(int((idx == k).sum())), (p[idx == k].mean(), y[idx == k].mean()), fontsize=7)
+    ece = expected_calibration_error(p, y, bins)
+    ax.set(xlabel="predicted P(redacted)", ylabel="share redacted", title=f"{title} ECE {ece:.3f}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return ece
+
+# %% ../nbs/05_interpret.ipynb #9bdc23f4
+HEIGHT_BANDS = [(0, 10), (10, 14), (14, 20), (20, 40), (40, 10_000)]
+
+
+def iou(a, b) -> float:
+    """Intersection over union of two boxes (x0, y0, x1, y1)."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = w * h
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5) -> dict:
+    """Box recall (IoU >= `min_iou`) overall and by height band, and redacted-share error, on synthetic pages."""
+    from redactclf.predict import classify
+    found, heights, errors = [], [], []
+    for path in paths:
+        meta = json.loads(Path(path).with_suffix(".json").read_text())
+        r = classify(path, model=model)[0]
+        W, H = meta["size"]
+        truth = np.zeros((H, W), bool)
+        for red in meta["redactions"]:
+            x0, y0, x1, y1 = red["box"]
+            truth[max(0, y0):y1, max(0, x0):x1] = True
+            pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r.boxes]
+            heights.append(y1 - y0)
+            found.append(any(iou(red["box"], p) >= min_iou for p in pred))
+        errors.append(abs((r.redacted_share or 0.0) - truth.mean()))
+    found, heights = np.array(found, bool), np.array(heights)
+    bands = {f"{lo}-{hi}px": {"n": int(m.sum()), "recall": float(found[m].mean()) if m.any() else None}
+             for lo, hi in HEIGHT_BANDS for m in [(heights >= lo) & (heights < hi)]}
+    big = heights >= min_h
+    return {"pages": len(paths), "boxes": int(big.sum()), "recall": float(found[big].mean()) if big.any() else None,
+            "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors))}

@@ -21,8 +21,9 @@ from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, REDAC
 from .ingest import iter_pages, source_name
 
 # %% auto #0
-__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'BACKENDS', 'resize_pages', 'normalize',
-           'preprocess', 'document_likeness', 'Model', 'net_probs', 'load_model', 'iter_classify', 'classify']
+__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
+           'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'page_probability', 'net_probs',
+           'load_model', 'upsample_cells', 'map_regions', 'content_box', 'page_boxes', 'iter_classify', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -72,14 +73,16 @@ OOD_WARNING = "this does not look like a document page; the verdict may be meani
 # %% ../nbs/07_predict.ipynb #e1cd5bd3
 @dataclass
 class Model:
-    """A loaded classifier: `predict_batch(x) -> P(redacted)` and where it came from."""
+    """A loaded model: `run_batch(x) -> (P(redacted), cell probabilities or None)` and where it came from.
+    A page classifier gives no cells; the redaction map (`redmap`) gives one probability per 8x8-pixel cell."""
 
     path: Path
     backend: str
-    predict_batch: callable = field(repr=False)
+    run_batch: callable = field(repr=False)
     record: dict = field(default_factory=dict, repr=False)
     sha256: str = ""
     precision: str = "fp32"
+    kind: str = "classifier"  # or "map"
 
     @property
     def version(self) -> str:
@@ -89,9 +92,13 @@ class Model:
     def identity(self) -> dict:
         """Plain-data description of the model (for debug output, reports and the app)."""
         return {"version": self.version, "file": self.path.name, "sha256": self.sha256, "backend": self.backend,
-                "precision": self.precision,
+                "precision": self.precision, "kind": self.kind,
                 "run_id": self.record.get("run_id"), "snapshot_id": self.record.get("snapshot_id"),
                 "code_commit": self.record.get("code_commit")}
+
+    def predict_batch(self, x: np.ndarray) -> np.ndarray:
+        """P(redacted) for a preprocessed batch."""
+        return self.run_batch(x)[0]
 
     def predict_images(self, images: list[Image.Image]) -> np.ndarray:
         """P(redacted) for a list of page images."""
@@ -101,25 +108,51 @@ class Model:
     def input_size(self) -> tuple[int, int]:
         return tuple(self.record.get("params", {}).get("input_size", INPUT_SIZE))
 
+    @property
+    def review_band(self) -> tuple[float, float]:
+        """P(redacted) range in which a verdict is marked "needs review" (from the model's calibration)."""
+        return tuple(self.record.get("calibration", {}).get("review_band", DEFAULT_REVIEW_BAND))
+
+
+DEFAULT_REVIEW_BAND = (0.2, 0.8)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+
+
+def page_probability(logit: np.ndarray, record: dict) -> np.ndarray:
+    """Calibrated P(redacted) of a map model's page logit: sigmoid(a * logit + b), (a, b) fitted on the
+    validation split and stored in the record (identity when absent)."""
+    cal = record.get("calibration", {})
+    return _sigmoid(cal.get("a", 1.0) * np.asarray(logit, dtype=np.float64) + cal.get("b", 0.0)).astype(np.float32)
+
 
 def net_probs(net, x: np.ndarray, idx: int) -> np.ndarray:
-    """P(class `idx`) from a torch network on a preprocessed batch (eval mode, no autograd)."""
+    """P(class `idx`) from a torch classifier on a preprocessed batch (eval mode, no autograd)."""
     import torch
     with torch.inference_mode():
         return torch.softmax(net.eval()(torch.from_numpy(x)), dim=1)[:, idx].numpy()
 
 
-def _torch_predictor(path: Path, threads: int | None = None):
+def _torch_predictor(path: Path, record: dict, threads: int | None = None):
     import torch
     from fastai.learner import load_learner
     if threads:
         torch.set_num_threads(threads)
     learn = load_learner(path, cpu=True)
+    net = learn.model.eval()
+    if not hasattr(learn.dls, "vocab"):  # the redaction map: (page logit, cell logits)
+        def run(x):
+            with torch.inference_mode():
+                page, cells = net(torch.from_numpy(x))
+            return page_probability(page.numpy(), record), _sigmoid(cells.numpy()[:, 0])
+        return run, "map"
     idx = list(learn.dls.vocab).index(REDACTED)
-    return lambda x: net_probs(learn.model, x, idx)
+    return (lambda x: (net_probs(net, x, idx), None)), "classifier"
 
 
-def _onnx_predictor(path: Path, threads: int | None = None):
+def _onnx_predictor(path: Path, record: dict, threads: int | None = None):
     import onnxruntime as ort
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
@@ -128,13 +161,18 @@ def _onnx_predictor(path: Path, threads: int | None = None):
         opts.inter_op_num_threads = 1
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
     name = sess.get_inputs()[0].name
+    if [o.name for o in sess.get_outputs()] == ["page", "cells"]:
+        def run(x):
+            page, cells = sess.run(None, {name: x})
+            return page_probability(page, record), _sigmoid(cells[:, 0])
+        return run, "map"
     idx = LABELS.index(REDACTED)
 
-    def predict(x: np.ndarray) -> np.ndarray:
+    def predict(x: np.ndarray):
         logits = sess.run(None, {name: x})[0]
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return (e / e.sum(axis=1, keepdims=True))[:, idx]
-    return predict
+        return (e / e.sum(axis=1, keepdims=True))[:, idx], None
+    return predict, "classifier"
 
 
 def _base(file: Path) -> Path:
@@ -206,9 +244,60 @@ def load_model(path=None, backend: str = "auto", threads: int | None = None) -> 
     with _LOCK:
         if key not in _CACHE:
             record = _read_record(file)
-            fn = _onnx_predictor(file, threads) if kind == "onnx" else _torch_predictor(file, threads)
-            _CACHE[key] = Model(file, kind, fn, record, _sha256(file), precision)
+            make = _onnx_predictor if kind == "onnx" else _torch_predictor
+            run, model_kind = make(file, record, threads)
+            _CACHE[key] = Model(file, kind, run, record, _sha256(file), precision, model_kind)
         return _CACHE[key]
+
+# %% ../nbs/07_predict.ipynb #031a84f6
+def upsample_cells(cells: np.ndarray, size) -> np.ndarray:
+    """Cell probabilities (h, w) → probabilities at `size` (height, width), bilinear."""
+    return np.asarray(Image.fromarray(cells.astype(np.float32), mode="F").resize((size[1], size[0]), Image.BILINEAR))
+
+
+def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6) -> tuple[np.ndarray, list]:
+    """Redacted mask at `size` and its regions [(x0, y0, x1, y1, peak)] in input pixels."""
+    from scipy import ndimage
+    prob = upsample_cells(cells, size)
+    mask = prob >= threshold
+    lab, _ = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    regions = []
+    for i, sl in enumerate(ndimage.find_objects(lab), start=1):
+        if sl is None or (lab[sl] == i).sum() < min_px:
+            continue
+        regions.append((sl[1].start, sl[0].start, sl[1].stop, sl[0].stop, float(prob[sl][lab[sl] == i].max())))
+    return mask, regions
+
+
+def content_box(small: np.ndarray, ink: int = 200, margin: float = 0.01) -> tuple[int, int, int, int] | None:
+    """Box (x0, y0, x1, y1) around a page's ink (the 1st-99th percentile of dark pixels), or None when blank."""
+    ys, xs = np.nonzero(small.min(axis=2) < ink)
+    if len(xs) < 50:
+        return None
+    x0, x1 = np.percentile(xs, [100 * margin, 100 * (1 - margin)])
+    y0, y1 = np.percentile(ys, [100 * margin, 100 * (1 - margin)])
+    return int(x0), int(y0), int(x1) + 1, int(y1) + 1
+
+
+def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool) -> dict:
+    """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities."""
+    h, w = small.shape[:2]
+    if not redacted:
+        return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
+    mask, regions = map_regions(cells, (h, w))
+    if not regions and cells.max() > 0:
+        mask, regions = map_regions(cells, (h, w), threshold=float(cells.max()) / 2)
+    fw, fh = frame_size or (w, h)
+    sx, sy = fw / w, fh / h
+    boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
+    share = float(mask.mean())
+    cb = content_box(small)
+    if cb is None:
+        content = share
+    else:
+        x0, y0, x1, y1 = cb
+        content = float(min(1.0, mask.sum() / max(1, (x1 - x0) * (y1 - y0))))
+    return {"boxes": boxes, "redacted_share": share, "content_share": content}
 
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
@@ -219,7 +308,7 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     model = model or load_model()
     name = source_name(src)
     batch: list[tuple[int, Image.Image, float]] = []
-    page_iter = iter_pages(src, dpi=dpi, pages=pages)
+    page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
     while True:
         t0 = time.perf_counter()
         nxt = next(page_iter, None)
@@ -239,19 +328,26 @@ def _run_batch(name, batch, model, debug, threshold):
     small = resize_pages([im for _, im, _ in batch], model.input_size)
     x = normalize(small)
     t1 = time.perf_counter()
-    probs = model.predict_batch(x)
+    probs, cells = model.run_batch(x)
     t2 = time.perf_counter()
     n = len(batch)
-    for (page, im, render_ms), p, im_small in zip(batch, probs, small):
+    lo, hi = model.review_band
+    for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
         p = float(p)
         like = document_likeness(im_small)
+        frame = im.info.get("frame_size", im.size)
+        label = REDACTED if p >= threshold else CLEAN
+        found = page_boxes(cells[i], im_small, frame, label == REDACTED) if cells is not None else {}
         dbg = None
         if debug:
             dbg = {"image": im, "size": im.size, "model": model.identity(), "document_likeness": like,
                    "timings_ms": {"render": round(render_ms, 2), "preprocess": round((t1 - t0) * 1000 / n, 2),
                                   "infer": round((t2 - t1) * 1000 / n, 2)}}
+            if cells is not None:
+                dbg["cells"] = cells[i]
         warning = None if like["looks_like_document"] else OOD_WARNING
-        yield PageResult(name, page, REDACTED if p >= threshold else CLEAN, p, warning, dbg)
+        yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
+                         **found)
 
 
 def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
