@@ -22,8 +22,9 @@ from .core import (MAX_PIXELS, RENDER_DPI, CorruptFileError, EmptyInputError, En
 
 # %% auto #0
 __all__ = ['IMAGE_KINDS', 'INDEX_FIELDS', 'sniff_kind', 'MissingFileError', 'read_source', 'to_rgb', 'open_pdf', 'render_page',
-           'fit_to', 'iter_pages', 'count_pages', 'source_name', 'NetworkError', 'fetch', 'search_images', 'read_index',
-           'write_index', 'add_document', 'ingest_urls', 'ingest_paths', 'download_images']
+           'fit_to', 'unsupported', 'iter_pages', 'count_pages', 'source_name', 'NetworkError', 'fetch',
+           'search_images', 'read_index', 'write_index', 'add_document', 'ingest_urls', 'ingest_paths',
+           'download_images']
 
 # %% ../nbs/01_ingest.ipynb #eb460f4e
 IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp"}
@@ -177,6 +178,19 @@ def fit_to(im: Image.Image, size=None) -> Image.Image:
     return im
 
 
+_WHAT = {"text": "it holds plain text", "html": "it is a web page (HTML)", "zip": "it is a ZIP archive",
+         "gzip": "it is a gzip archive", "gif": "it is a GIF image",
+         "unknown": "it has no PDF header (%PDF-) and is no known image type either"}
+
+
+def unsupported(name: str, kind: str) -> UnsupportedFileError:
+    """The error for a file of an unsupported `kind`; a file named `.pdf` is said not to be a PDF, and why."""
+    if name.lower().endswith(".pdf"):
+        return UnsupportedFileError(f"{name}: not a PDF: {_WHAT.get(kind, f'it is {kind}')} "
+                                    "(unsupported file type; give a PDF, PNG, JPEG or TIFF)")
+    return UnsupportedFileError(f"{name}: unsupported file type ({kind}); give a PDF, PNG, JPEG or TIFF")
+
+
 def iter_pages(src, dpi: int = RENDER_DPI, pages=None, size=None) -> Iterator[tuple[int, Image.Image]]:
     """Yield (page number from 1, RGB page image) for a PDF or image source; raises `InputError` on bad input.
     `pages` (e.g. `range(1, 33)`) restricts to those page numbers, so a long document can be split into chunks.
@@ -195,7 +209,7 @@ def iter_pages(src, dpi: int = RENDER_DPI, pages=None, size=None) -> Iterator[tu
     elif kind in IMAGE_KINDS:
         yield from ((i, fit_to(im, size)) for i, im in _image_pages(name, data, pages))
     else:
-        raise UnsupportedFileError(f"{name}: unsupported file type ({kind}); give a PDF, PNG, JPEG or TIFF")
+        raise unsupported(name, kind)
 
 
 def count_pages(src) -> int:
@@ -217,7 +231,7 @@ def count_pages(src) -> int:
                 return getattr(im, "n_frames", 1)
         except (UnidentifiedImageError, OSError) as e:
             raise CorruptFileError(f"{name}: the image cannot be decoded ({e})") from None
-    raise UnsupportedFileError(f"{name}: unsupported file type ({kind}); give a PDF, PNG, JPEG or TIFF")
+    raise unsupported(name, kind)
 
 
 def source_name(src) -> str:
