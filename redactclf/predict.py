@@ -240,7 +240,9 @@ def load_model(path=None, backend: str = "auto", threads: int | None = None) -> 
         raise FileNotFoundError(f"model file {file} not found; train one (nbs/04_train.ipynb) or check out models/")
     kind = "torch" if backend == "torch" else "onnx"
     st = file.stat()
-    key = (str(file.resolve()), kind, threads, st.st_mtime_ns, st.st_size)  # a replaced file is loaded anew
+    rec = next((f for f in (_base(file).with_suffix(".json"), file.parent / "record.json") if f.exists()), None)
+    rec_stamp = rec.stat().st_mtime_ns if rec else None  # the record holds the calibration: a new one reloads
+    key = (str(file.resolve()), kind, threads, st.st_mtime_ns, st.st_size, rec_stamp)  # a replaced file is loaded anew
     with _LOCK:
         if key not in _CACHE:
             record = _read_record(file)
