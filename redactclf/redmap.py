@@ -5,6 +5,7 @@
 # %% ../nbs/04a_redmap.ipynb #1dc28f1e
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
@@ -26,7 +27,7 @@ __all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'SYNTH_MAP', 'page
            'ink_lines', 'redaction_targets', 'draw_redactions', 'cell_targets', 'to_input', 'synth_page', 'scan_jitter',
            'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet', 'redmap_splitter', 'redmap_loss',
            'page_accuracy', 'map_dls', 'redmap_learner', 'training_table', 'train_redmap', 'export_redmap',
-           'synth_map_pages', 'redmap_recipe']
+           'synth_map_pages', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_INPUT = (640, 480)  # model input (height, width)
@@ -456,15 +457,46 @@ def synth_map_pages(root=None) -> list[Path]:
     return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)
 
 
-def redmap_recipe(run_dir, epochs: int = 4, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
-                  draw_frac: float = 0.6):
-    """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
+def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6):
+    """(pool, render cache, train table, valid table) of the recipe; the same every time it is called."""
     from redactclf.dataset import pool_table
     pool = pool_table()
     cache = render_cache(pool, repo_root() / "data" / f"pool-{MAP_INPUT[0]}x{MAP_INPUT[1]}.npy")
     synth = synth_map_pages()
     train = training_table(pool, "train", synth[:n_synth], draw_frac)
     valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac)
+    return pool, cache, train, valid
+
+
+def snapshot_tables(tables: dict, out_dir) -> str:
+    """Write `manifest.csv` of every item a run used (split, kind, page, file, sha256, label); returns its id."""
+    from redactclf.dataset import sha256_file
+    sha, rows = {}, []
+    for split, t in tables.items():
+        for kind, pid, path, label in zip(t.kind, t.page_id, t.path, t.label):
+            if path not in sha:
+                sha[path] = sha256_file(path)
+            rows.append((split, kind, pid, Path(path).name, sha[path], label))
+    m = pd.DataFrame(rows, columns=["split", "kind", "page_id", "file", "sha256", "label"]).sort_values(
+        ["split", "kind", "page_id"]).reset_index(drop=True)
+    text = m.to_csv(index=False)
+    sid = hashlib.sha256(text.encode()).hexdigest()[:12]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.csv").write_text(text)
+    (out / "snapshot.json").write_text(json.dumps({"snapshot_id": sid, "items": len(m),
+                                                   "by_split_kind": {f"{a}/{b}": int(n) for (a, b), n in
+                                                                     m.groupby(["split", "kind"]).size().items()}}))
+    return sid
+
+
+def redmap_recipe(run_dir, epochs: int = 4, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
+                  draw_frac: float = 0.6):
+    """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
+    _, cache, train, valid = recipe_tables(n_synth, draw_frac)
+    sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
     learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr)
+    record["snapshot_id"] = sid
+    (Path(run_dir) / "record.json").write_text(json.dumps(record, indent=2))
     export_redmap(learn, run_dir)
     return learn, record
