@@ -208,16 +208,17 @@ def map_onnx_diff(pkl, onnx, images: list[Image.Image]) -> float:
     return float(max(np.abs(pa - pb).max(), np.abs(ca - cb).max()))
 
 
-def exam_side(pages: pd.DataFrame, pred: pd.DataFrame) -> dict:
-    """Scores of one model's exam verdicts, overall and per set, and its right/wrong per visible page."""
+def exam_side(pages: pd.DataFrame, pred: pd.DataFrame, fair=None) -> dict:
+    """Scores of one model's exam verdicts, overall and per set, and its right/wrong per visible page;
+    `fair` (bool per page) restricts everything to the pages both compared models never trained on."""
     from redactclf.interpret import exam_scores
-    seen = pages.visible.ne("no").values
+    seen = pages.visible.ne("no").values & (True if fair is None else np.asarray(fair, bool))
     out = {"all": exam_scores(pages.label[seen], pred.pred[seen], pages.source[seen]), "right": {}}
     for s in EXAM_GATE["sets"]:
         m = seen & (pages.set == s).values
         out[s] = exam_scores(pages.label[m], pred.pred[m], pages.source[m])
         out["right"][s] = (pages.label[m].values == pred.pred[m].values)
-    inv = ~seen
+    inv = pages.visible.eq("no").values
     out["invisible"] = {"n": int(inv.sum()), "found": int((pred.pred[inv] == REDACTED).sum())}
     return out
 
@@ -257,30 +258,41 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
     diff = map_onnx_diff(run_dir / "model.pkl", run_dir / "model.onnx", sample)
     sides = {"candidate": exam_side(pages, cand)}
     shipped_csv = exam_dir / "shipped-classifier.csv"
-    if shipped_csv.exists():
+    shipped_version = load_model(dest / "model.onnx").version if (dest / "model.onnx").exists() else None
+    if shipped_csv.exists() and set(pd.read_csv(shipped_csv).model) == {shipped_version}:  # made before it was replaced
         cur_pred = pd.read_csv(shipped_csv, index_col=0)
-    elif (dest / "model.onnx").exists():
+    elif shipped_version:
         cur_pred = predict_pages(load_model(dest / "model.onnx"), pages)
     else:
         cur_pred = None
-    if cur_pred is not None:
-        sides["shipped"] = exam_side(pages, cur_pred)
     if (exam_dir / "baseline.csv").exists():
         sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0))
+    fair = None
+    if cur_pred is not None:  # compared only on pages neither model trained on
+        fair = unseen_by_shipped(pages.assign(n=range(len(pages))), dest).n.values
+        fair = np.isin(np.arange(len(pages)), fair) | (pages.set != "real-sample").values
+        sides["shipped"] = exam_side(pages, cur_pred)
+        pair = {"candidate": exam_side(pages, cand, fair), "shipped": exam_side(pages, cur_pred, fair)}
     from redactclf.interpret import paired_comparison
     mcnemar = {f"candidate vs {k}": {s: paired_comparison(sides["candidate"]["right"][s], v["right"][s])
-                                     for s in rule["sets"]} for k, v in sides.items() if k != "candidate"}
+                                     for s in rule["sets"]} for k, v in sides.items() if k not in ("candidate", "shipped")}
+    if fair is not None:
+        mcnemar["candidate vs shipped (pages neither trained on)"] = {
+            s: paired_comparison(pair["candidate"]["right"][s], pair["shipped"]["right"][s]) for s in rule["sets"]}
     seen = pages.visible.ne("no").values
     y = (pages.label == REDACTED).values
     ece = reliability_plot(cand.p_redacted.values[seen], y[seen], run_dir / "reliability.png", title="exam")
-    passed, reasons = exam_gate(sides["candidate"], sides.get("shipped"), diff, rule)
+    passed, reasons = exam_gate(pair["candidate"] if fair is not None else sides["candidate"],
+                                pair["shipped"] if fair is not None else None, diff, rule)
     if synth_paths is not None:
         from redactclf.interpret import box_scores
         record["boxes"] = box_scores(model, synth_paths)
     record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(run_dir / "model.onnx")}
     record["exam"] = {"pages": {s: int((pages.set == s).sum()) for s in rule["sets"]}, "ece": ece,
                       "models": {k: {kk: vv for kk, vv in v.items() if kk != "right"} for k, v in sides.items()},
-                      "mcnemar": mcnemar}
+                      "mcnemar": mcnemar, "fair_pages": None if fair is None else int(fair.sum()),
+                      "head_to_head": None if fair is None else {k: {kk: vv for kk, vv in v.items() if kk != "right"}
+                                                                   for k, v in pair.items()}}
     record["promotion"] = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons,
                            "rule": rule, "onnx_max_diff": diff}
     (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))
@@ -364,6 +376,10 @@ fresh.
 Per source (sources of fewer than 20 pages pooled):
 
 {source_table(ex['models'])}
+
+Head to head with the model it replaced, on the {ex.get('fair_pages')} pages neither trained on (the gate's pages):
+
+{exam_table(ex['head_to_head']) if ex.get('head_to_head') else 'no model was shipped before.'}
 
 Paired comparisons on the same pages:
 
