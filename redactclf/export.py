@@ -223,14 +223,15 @@ def exam_side(pages: pd.DataFrame, pred: pd.DataFrame, fair=None) -> dict:
     return out
 
 
-def _calibrate(run_dir: Path, record: dict) -> dict:
-    """Fit Platt scaling and the review band on the validation split; store them in the record."""
+def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -> dict:
+    """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record."""
     from redactclf.dataset import pool_table
     from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band
     record.pop("calibration", None)
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
-    pool = pool_table()
-    valid = pool[pool.split == "valid"]
+    if valid is None:
+        pool = pool_table()
+        valid = pool[pool.split == "valid"]
     raw = predict_pages(load_model(run_dir / "model.onnx"), valid).p_redacted.values
     y = (valid.label == REDACTED).values
     cal = fit_platt(_logit(raw), y)
@@ -243,14 +244,14 @@ def _calibrate(run_dir: Path, record: dict) -> dict:
 
 # %% ../nbs/06_export.ipynb #83f2a523
 def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
-                synth_paths=None) -> dict:
+                synth_paths=None, valid: pd.DataFrame | None = None) -> dict:
     """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass."""
     from redactclf.interpret import exam_pages, predict_pages, reliability_plot
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
     record = json.loads((run_dir / "record.json").read_text())
     pages = exam_pages() if pages is None else pages
-    record["calibration"] = _calibrate(run_dir, record)
+    record["calibration"] = _calibrate(run_dir, record, valid)
     model = load_model(run_dir / "model.onnx")
     cand = predict_pages(model, pages)
     cand.to_csv(run_dir / "exam.csv")
