@@ -14,23 +14,28 @@ import tempfile
 from pathlib import Path
 
 import gradio as gr
-from PIL import Image
 
+from .batch import annotated_pdf, doc_summary, page_view, plural, redacted_pdf, share_text
 from .core import REDACTED, InputError, PageResult, repo_root
 from .ingest import count_pages
 from .monitor import log_predictions
 from .predict import iter_classify, load_model
 
 # %% auto #0
-__all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'APP_THREADS', 'write_report', 'summarize', 'app_model',
-           'page_record', 'record_counts', 'summarize_records', 'classify_uploads', 'classify_files', 'model_info',
-           'model_card', 'classify_pages', 'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
+__all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'CSV_FIELDS', 'EMPTY_UPLOAD', 'APP_THREADS', 'write_report',
+           'summarize', 'app_model', 'page_record', 'record_counts', 'summarize_records', 'classify_uploads',
+           'table_row', 'pdf_downloads', 'classify_files', 'model_info', 'review_note', 'model_card', 'classify_pages',
+           'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
 
 # %% ../nbs/09_app.ipynb #cfcd9e74
 MAX_UPLOAD_MB = 50
 MAX_PAGES = 300
-COLUMNS = ["file", "page", "verdict", "confidence", "p_redacted", "note"]
-RECORD_FIELDS = ["source", "page", "label", "p_redacted", "warning", "status", "error"]
+COLUMNS = ["file", "page", "verdict", "p_redacted", "redacted share", "needs review", "status", "reason"]
+RECORD_FIELDS = ["source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "boxes",
+                 "frame_size", "warning", "status", "error"]
+CSV_FIELDS = ["source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "n_boxes",
+              "boxes", "frame_size", "warning", "status", "error"]
+EMPTY_UPLOAD = "Upload at least one PDF or page image (PNG, JPEG, TIFF), or pick an example, then press Classify."
 
 
 def _paths(files) -> list[str]:
@@ -41,31 +46,27 @@ def _paths(files) -> list[str]:
     return [f if isinstance(f, str) else getattr(f, "path", None) or f.name for f in files]
 
 
-def _thumb(img: Image.Image, height: int = 360) -> Image.Image:
-    im = img.copy()
-    im.thumbnail((height, height))
-    return im
-
-
 def write_report(rows: list[dict], out_dir) -> list[str]:
-    """Write the page rows as report.csv and report.json; returns both paths."""
+    """Write the page records as report.csv (boxes as JSON and their count) and report.json; returns both paths."""
     out = Path(out_dir)
     with open(out / "report.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=RECORD_FIELDS)
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
         w.writeheader()
-        w.writerows(rows)
+        for r in rows:
+            w.writerow({**r, "n_boxes": len(r["boxes"] or []), "boxes": json.dumps(r["boxes"] or []),
+                        "frame_size": json.dumps(r["frame_size"]) if r["frame_size"] else None})
     (out / "report.json").write_text(json.dumps(rows, indent=1))
     return [str(out / "report.csv"), str(out / "report.json")]
 
 
-def summarize(n_pages: int, n_redacted: int, errors: list[str], odd: list[str] = ()) -> str:
-    """The one-line verdict shown above the table, then warnings and errors."""
+def summarize(n_pages: int, n_redacted: int, errors: list[str], odd: list[str] = (), docs: list[str] = ()) -> str:
+    """The verdict shown above the table: the count, a line per document, then warnings and errors."""
     if n_pages:
-        head = f"**{n_redacted} of {n_pages} page{'s' * (n_pages != 1)} redacted.**"
+        head = f"**{n_redacted} of {plural(n_pages, 'page')} redacted.**"
     else:
         head = "**No page could be classified.**"
     notes = [f"⚠️ Not a document page? {', '.join(odd)}: the verdict may be meaningless."] if odd else []
-    return "\n\n".join([head] + notes + [f"⚠️ {e}" for e in errors])
+    return "\n\n".join([head] + (["\n".join(docs)] if docs else []) + notes + [f"⚠️ {e}" for e in errors])
 
 # %% ../nbs/09_app.ipynb #a3ae329e
 APP_THREADS = int(os.environ.get("REDACTCLF_ONNX_THREADS", "1"))
@@ -77,12 +78,12 @@ def app_model():
 
 
 def page_record(name: str, r: PageResult | InputError) -> dict:
-    """JSON-ready record of one page verdict, or of a file that could not be read."""
+    """JSON-ready record (`RECORD_FIELDS`) of one page verdict, or of a file that could not be read."""
     if isinstance(r, InputError):
-        return {"source": name, "page": None, "label": None, "p_redacted": None, "warning": None,
-                "status": f"error:{r.code}", "error": str(r)}
-    # drop the debug detail (page image) before `to_dict`, which would deep-copy it
-    return {**dataclasses.replace(r, debug=None).to_dict(), "status": "ok", "error": None}
+        rec = {"source": name, "boxes": [], "status": f"error:{r.code}", "error": str(r)}
+    else:  # drop the debug detail (page image) before `to_dict`, which would deep-copy it
+        rec = {**dataclasses.replace(r, debug=None).to_dict(), "status": "ok", "error": None}
+    return {k: rec.get(k) for k in RECORD_FIELDS}
 
 
 def record_counts(records: list[dict]) -> tuple[int, int]:
@@ -92,18 +93,23 @@ def record_counts(records: list[dict]) -> tuple[int, int]:
 
 
 def summarize_records(records: list[dict]) -> str:
-    """`summarize` of a list of page records."""
+    """`summarize` of a list of page records, with a `doc_summary` line per document read."""
+    by_doc: dict[str, list[dict]] = {}
+    for r in records:
+        if r["status"] == "ok":
+            by_doc.setdefault(r["source"], []).append(r)
     return summarize(*record_counts(records), [r["error"] for r in records if r["error"]],
-                     [f"{r['source']} p.{r['page']}" for r in records if r["status"] == "ok" and r["warning"]])
+                     [f"{r['source']} p.{r['page']}" for r in records if r["status"] == "ok" and r["warning"]],
+                     [f"- `{name}`: {doc_summary(pages)}" for name, pages in by_doc.items()])
 
 
 def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list, list[dict]]:
-    """Classify uploaded files with `iter_classify`; returns ([(file name, PageResult or InputError)], records).
+    """Classify uploaded files with `iter_classify`; returns ([(path, PageResult or InputError)], records).
     Raises `gr.Error` for an empty upload or more than `MAX_PAGES` pages. `on_page(done, total, name, result)`
     is called after each page (progress)."""
     paths = _paths(files)
     if not paths:
-        raise gr.Error("Upload at least one PDF or page image (PNG, JPEG, TIFF).")
+        raise gr.Error(EMPTY_UPLOAD)
     total = 0
     for p in paths:
         try:
@@ -119,40 +125,73 @@ def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list,
         name = Path(p).name
         try:
             for r in iter_classify(p, model=model, debug=debug, max_pages=MAX_PAGES):
-                items.append((name, r))
+                items.append((p, r))
                 done += 1
                 if on_page:
                     on_page(done, total, name, r)
         except InputError as e:
-            items.append((name, e))
+            items.append((p, e))
     # for drift monitoring: scores only, nothing about the user
     log_predictions([r for _, r in items if isinstance(r, PageResult)], model.version)
-    return items, [page_record(name, r) for name, r in items]
+    return items, [page_record(Path(p).name, r) for p, r in items]
 
 # %% ../nbs/09_app.ipynb #4e270c4d
+def table_row(rec: dict) -> list:
+    """The results table's row (`COLUMNS`) of a page record: an error keeps the columns, its reason in the last."""
+    if rec["status"] != "ok":
+        return [rec["source"], None, "", None, "-", "", rec["status"], rec["error"]]
+    return [rec["source"], rec["page"], rec["label"], round(rec["p_redacted"], 4), share_text(rec["redacted_share"]),
+            "yes" if rec["needs_review"] else "no", "ok", rec["warning"] or ""]
+
+
+def pdf_downloads(items: list, records: list[dict], out: Path) -> list[str]:
+    """The redacted pages as a PDF (when there are any) and every page annotated with its boxes, as files in `out`."""
+    docs: dict[str, list[dict]] = {}
+    for (path, _), rec in zip(items, records):
+        if rec["status"] == "ok":
+            docs.setdefault(path, []).append(rec)
+    red = redacted_pdf([(p, [r["page"] for r in recs if r["label"] == REDACTED]) for p, recs in docs.items()],
+                       out / "redacted_pages.pdf")
+    ann = annotated_pdf(list(docs.items()), out / "annotated_pages.pdf")
+    return [str(f) for f in (red, ann) if f]
+
+
 def classify_files(files, progress=gr.Progress()):
-    """The page's event: classify uploaded files; returns (summary, table rows, gallery, report files)."""
+    """The page's event: classify uploaded files; returns (summary, table rows, gallery, downloads).
+    With nothing uploaded it only says what to do (no error: the outputs are emptied, not marked failed)."""
+    if not _paths(files):
+        return EMPTY_UPLOAD, [], [], None
     items, records = classify_uploads(
         files, debug=True, on_page=lambda done, total, name, r: progress((done, total), desc=f"{name}: page {r.page}"))
     out = Path(tempfile.mkdtemp(prefix="redactclf-report-"))
-    table, gallery = [], []
-    for i, (name, r) in enumerate(items):
-        if isinstance(r, InputError):
-            table.append([name, None, f"error: {r}", None, None, ""])
-            continue
-        table.append([name, r.page, r.label, round(r.confidence, 3), round(r.p_redacted, 4), r.warning or ""])
-        if r.label == REDACTED:
+    gallery = []
+    for i, ((_, r), rec) in enumerate(zip(items, records)):
+        if rec["status"] == "ok" and r.label == REDACTED:
             thumb = out / f"page_{i:03d}.jpg"  # a file: Gradio rewrites a PIL image's cache file per request
-            _thumb(r.debug["image"]).convert("RGB").save(thumb, quality=85)
-            gallery.append((str(thumb), f"{name} · page {r.page} · {r.p_redacted:.0%}"))
-    report = write_report(records, out)
-    return summarize_records(records), table, gallery, report
+            page_view(r.debug["image"], r.frame_size, r.boxes).save(thumb, quality=85)
+            gallery.append((str(thumb), f"{rec['source']} · page {r.page} · P(redacted) {r.p_redacted:.0%} · "
+                                        f"redacted area {share_text(r.redacted_share)}"))
+    downloads = write_report(records, out) + pdf_downloads(items, records, out)
+    return summarize_records(records), [table_row(rec) for rec in records], gallery, downloads
 
 
 def model_info() -> str:
     """Markdown line naming the model version and its data snapshot."""
     ident = app_model().identity()
     return f"Model `{ident['version']}` ({ident['backend']}), data snapshot `{ident['snapshot_id']}`"
+
+
+def review_note() -> str:
+    """What "needs review" means for the served model: its uncertain band of P(redacted)."""
+    model = app_model()
+    band = getattr(model, "review_band", None)
+    if not band:
+        return ""
+    calibrated = "review_band" in model.record.get("calibration", {})
+    why = ("outside it, at most 1% of the pages the model was calibrated on were wrong" if calibrated
+           else "a default band: this model carries no calibration")
+    return (f"A page is marked **needs review** when its P(redacted) lies in [{band[0]:.2f}, {band[1]:.2f}) "
+            f"({why}).")
 
 
 def model_card() -> str:
@@ -171,8 +210,8 @@ def _uploaded_path(f) -> str:
 
 def classify_pages(files: list[gr.FileData]) -> dict:
     """Verdict for every page of the uploaded PDFs or page images, as plain JSON:
-    summary, counts, model version and one record per page (source, page, label, p_redacted, warning,
-    status, error)."""
+    summary, counts, model version and one record per page (`RECORD_FIELDS`: source, page, label, p_redacted,
+    needs_review, redacted_share, content_share, boxes, frame_size, warning, status, error)."""
     if not isinstance(files, (list, tuple)):
         files = [files] if files else []
     _, records = classify_uploads([_uploaded_path(f) for f in files])
@@ -212,7 +251,7 @@ def flag_verdict(files, choice: str, correct_label: str, table) -> str:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{time.strftime('%Y%m%d-%H%M%S')}_{hashlib.sha256(img.tobytes()).hexdigest()[:12]}"
     img.save(out / f"{stem}.png")
-    rec = {"file": name, "page": page, "model_label": row[2], "p_redacted": row[4], "user_label": correct_label,
+    rec = {"file": name, "page": page, "model_label": row[2], "p_redacted": row[COLUMNS.index("p_redacted")], "user_label": correct_label,
            "model_version": app_model().version, "flagged_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "image": f"{stem}.png"}
     (out / f"{stem}.json").write_text(json.dumps(rec, indent=1))
     return f"Thanks: {name} page {page} saved for review as **{correct_label}**."
@@ -223,18 +262,21 @@ def build_demo() -> gr.Blocks:
     examples = sorted(str(p) for p in (repo_root() / "examples").glob("*") if p.suffix in {".pdf", ".jpg", ".png"})
     with gr.Blocks(title="redactclf: is this page redacted?") as demo:
         gr.Markdown("# redactclf\nDrop page images or PDFs: each page is marked **redacted** or **clean**, "
-                    "with the model's confidence.")
+                    "with the model's probability that it is redacted (`p_redacted`). " + review_note())
         with gr.Row():
             with gr.Column(scale=1):
-                files = gr.File(label="PDFs or page images", file_count="multiple",
+                files = gr.File(label="PDFs or page images", file_count="multiple", elem_id="files",
                                 file_types=[".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"])
                 run = gr.Button("Classify", variant="primary")
-                gr.Examples([[e] for e in examples], inputs=[files], label="Real pages from public releases")
+                # one example is one upload: a list of files, as the multi-file input takes
+                gr.Examples([[[e]] for e in examples], inputs=[files], label="Real pages from public releases")
             with gr.Column(scale=2):
                 summary = gr.Markdown(elem_id="summary")
                 table = gr.Dataframe(headers=COLUMNS, label="Pages", elem_id="pages", interactive=False)
-                gallery = gr.Gallery(label="Redacted pages", columns=4, height="auto")
-                report = gr.File(label="Report (CSV, JSON)", file_count="multiple")
+                gallery = gr.Gallery(label="Redacted pages (boxes in red)", columns=4, height="auto",
+                                     object_fit="contain", elem_id="gallery")
+                report = gr.File(label="Downloads: report (CSV, JSON), the redacted pages (PDF), every page annotated (PDF)",
+                                 file_count="multiple", elem_id="downloads")
                 with gr.Accordion("Flag a wrong verdict", open=False):
                     with gr.Row():
                         flag_page = gr.Dropdown(label="Page", choices=[], interactive=True, elem_id="flag-page")

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import os
 import sqlite3
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from .core import REDACTED, InputError
-from .ingest import count_pages
+from PIL import Image, ImageDraw, ImageFont
+
+from .core import RENDER_DPI, REDACTED, InputError
+from .ingest import count_pages, iter_pages, open_pdf, read_source, sniff_kind
 
 # %% auto #0
-__all__ = ['SCHEMA', 'discover', 'Store', 'classify_task', 'plan', 'run_batch', 'collect', 'write_reports', 'summary_text',
-           'report_html']
+__all__ = ['RED', 'SCHEMA', 'discover', 'plural', 'share_text', 'area_share', 'doc_summary', 'page_view', 'annotate_page',
+           'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store', 'classify_task', 'plan', 'run_batch', 'collect',
+           'write_reports', 'summary_text', 'report_html']
 
 # %% ../nbs/08_batch.ipynb #7f1f7bff
 def discover(inputs) -> list[Path]:
@@ -31,6 +36,167 @@ def discover(inputs) -> list[Path]:
         else:
             out.add(p.resolve())
     return sorted(out)
+
+# %% ../nbs/08_batch.ipynb #b5e6f7a8
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 page', '0 pages', '3 pages' (`many` for irregular plurals)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def share_text(x: float | None) -> str:
+    """A share of area as people read it: '7%', '0.4%', '<0.1%', '0%', or '-' when it was not measured."""
+    if x is None:
+        return "-"
+    if x <= 0:
+        return "0%"
+    if x < 0.001:
+        return "<0.1%"
+    return f"{x:.1%}" if x < 0.01 else f"{x:.0%}"
+
+
+def area_share(pages: list[dict]) -> float | None:
+    """Share of the pages' total area under redaction boxes (pages weighted by their frame's area);
+    None when a page has no measured share."""
+    shares = [p.get("redacted_share") for p in pages]
+    if not pages or any(s is None for s in shares):
+        return None
+    areas = [(p["frame_size"][0] * p["frame_size"][1]) if p.get("frame_size") else 1 for p in pages]
+    return sum(s * a for s, a in zip(shares, areas)) / sum(areas)
+
+
+def doc_summary(pages: list[dict]) -> str:
+    """'12 of 40 pages redacted, 7% of page area, 3 pages need review' from one document's page records."""
+    n, red = len(pages), sum(p["label"] == REDACTED for p in pages)
+    parts = [f"{red} of {plural(n, 'page')} redacted"]
+    share = area_share(pages)
+    if share is not None:
+        parts.append(f"{share_text(share)} of page area")
+    review = sum(bool(p.get("needs_review")) for p in pages)
+    if review:
+        parts.append(f"{plural(review, 'page')} need{'s' * (review == 1)} review")
+    return ", ".join(parts)
+
+
+RED = (220, 20, 20)
+
+
+def _font(size: int):
+    return ImageFont.load_default(size=size)
+
+
+def _scaled_boxes(boxes, frame_size, size) -> list[tuple[float, float, float, float, float]]:
+    """Boxes of `frame_size` (w, h) in the pixels of an image of `size` (w, h): (x0, y0, x1, y1, score)."""
+    fw, fh = frame_size or size
+    sx, sy = size[0] / fw, size[1] / fh
+    return [(b["x0"] * sx, b["y0"] * sy, b["x1"] * sx, b["y1"] * sy, b.get("score")) for b in boxes or []]
+
+
+def page_view(image: Image.Image, frame_size=None, boxes=(), max_side: int = 360) -> Image.Image:
+    """Whole-page thumbnail at the aspect of `frame_size` (default: the image's), at most `max_side` pixels,
+    with each box (frame pixels) drawn as a red rectangle."""
+    fw, fh = frame_size or image.size
+    s = max_side / max(fw, fh)
+    size = (max(1, round(fw * s)), max(1, round(fh * s)))
+    im = image.convert("RGB").resize(size, Image.LANCZOS)
+    draw = ImageDraw.Draw(im)
+    width = max(2, round(max_side / 180))
+    for x0, y0, x1, y1, _ in _scaled_boxes(boxes, (fw, fh), size):
+        draw.rectangle([x0, y0, max(x0, x1 - 1), max(y0, y1 - 1)], outline=RED, width=width)
+    return im
+
+
+def annotate_page(image: Image.Image, rec: dict, max_side: int = 1400) -> Image.Image:
+    """The page (rendered at its frame) with each box and its score drawn, under a header line naming the
+    file, page, verdict, P(redacted), redacted area and whether it needs review."""
+    s = min(1.0, max_side / max(image.size))
+    page = image.convert("RGB")
+    if s < 1:
+        page = page.resize((round(page.width * s), round(page.height * s)), Image.LANCZOS)
+    fs = max(12, round(page.width / 60))
+    font, head_h = _font(fs), round(fs * 1.8)
+    out = Image.new("RGB", (page.width, page.height + head_h), "white")
+    out.paste(page, (0, head_h))
+    draw = ImageDraw.Draw(out)
+    red = rec.get("label") == REDACTED
+    head = [rec.get("source") or "", f"page {rec.get('page')}", (rec.get("label") or "").upper(),
+            f"P(redacted) {rec.get('p_redacted', 0):.2f}", f"redacted area {share_text(rec.get('redacted_share'))}"]
+    if rec.get("needs_review"):
+        head.append("NEEDS REVIEW")
+    draw.rectangle([0, 0, out.width, head_h - 1], fill=RED if red else (60, 60, 60))
+    draw.text((fs // 2, (head_h - fs) // 2), " · ".join(head), fill="white", font=font)
+    small = _font(max(10, round(fs * 0.8)))
+    for x0, y0, x1, y1, score in _scaled_boxes(rec.get("boxes"), rec.get("frame_size"), image.size):
+        x0, y0, x1, y1 = (v * s for v in (x0, y0, x1, y1))
+        draw.rectangle([x0, y0 + head_h, max(x0, x1 - 1), max(y0, y1 - 1) + head_h], outline=RED, width=3)
+        if score is not None:
+            label = f"{score:.2f}"
+            tw = draw.textlength(label, font=small)
+            ty = max(head_h, y0 + head_h - small.size - 4)
+            draw.rectangle([x0, ty, x0 + tw + 6, ty + small.size + 4], fill=RED)
+            draw.text((x0 + 3, ty + 2), label, fill="white", font=small)
+    return out
+
+
+def _image_pdf(im: Image.Image, quality: int = 80) -> bytes:
+    """One-page PDF of an image, the page about 11 inches on its long side (a 100-dpi render keeps its size)."""
+    buf = io.BytesIO()
+    im.convert("RGB").save(buf, "PDF", resolution=max(im.size) / 11, quality=quality)
+    return buf.getvalue()
+
+
+def _save_pdf(parts: list[tuple[bytes, list[int] | None]], out) -> Path | None:
+    """Join pages of PDFs given as bytes ([0-based pages] or None for all) into `out`; None when no page."""
+    import pypdfium2 as pdfium
+    dest, srcs = pdfium.PdfDocument.new(), []
+    try:
+        for data, pages in parts:
+            srcs.append(pdfium.PdfDocument(data))
+            dest.import_pages(srcs[-1], pages)
+        if len(dest) == 0:
+            return None
+        dest.save(out)
+        return Path(out)
+    finally:
+        dest.close()
+        for d in srcs:
+            d.close()
+
+
+def redacted_pdf(selection, out) -> Path | None:
+    """PDF of the chosen pages, in order; `selection` is [(path, [page numbers])]. PDF pages are copied as
+    they are (text and vectors kept), image pages embedded. None when no page is chosen."""
+    parts = []
+    for path, nums in selection:
+        if not nums:
+            continue
+        name, data = read_source(path)
+        if sniff_kind(data[:1024]) == "pdf":
+            open_pdf(name, data).close()  # a readable PDF, or its InputError
+            parts.append((data, [n - 1 for n in sorted(nums)]))
+        else:
+            parts += [(_image_pdf(im), None) for _, im in iter_pages(path, pages=set(nums))]
+    return _save_pdf(parts, out)
+
+
+def annotated_pdf(documents, out) -> Path | None:
+    """Every classified page with its boxes, their scores and a header line with its verdict (`annotate_page`);
+    `documents` is [(path, [page records])]. Pages are rendered at 100 dpi, the frame the boxes are in."""
+    parts = []
+    for path, recs in documents:
+        by_page = {r["page"]: r for r in recs if r.get("page") is not None}
+        if by_page:
+            parts += [(_image_pdf(annotate_page(im, by_page[n])), None)
+                      for n, im in iter_pages(path, dpi=RENDER_DPI, pages=set(by_page))]
+    return _save_pdf(parts, out)
+
+
+def page_bar(total: int, desc: str = "classify", disable: bool = False, min_pages: int = 0):
+    """tqdm progress bar of pages on stderr: done/total, pages/s and the time left (ETA).
+    Off when `disable` or when the run has fewer than `min_pages` pages."""
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit=" pages", file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
+                disable=disable or total < min_pages, mininterval=0.5,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} pages [{elapsed}, {rate_fmt}, ETA {remaining}]")
 
 # %% ../nbs/08_batch.ipynb #0e1e9d51
 SCHEMA = """

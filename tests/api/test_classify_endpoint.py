@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from gradio_client import handle_file
 
+from redactclf.app import COLUMNS
+
 
 def call(client, *paths):
     return client.predict([handle_file(str(p)) for p in paths], api_name="/classify")
@@ -18,10 +20,23 @@ def test_real_pdf_and_images(client, mixed_pdf, real_pages):
     assert [r[1] for r in rows] == [1, 2, 3, 4, 1]
     local = classify(pdf) + classify(real_pages[0][0])  # the endpoint says what the pipeline says
     assert [r[2] for r in rows] == [p.label for p in local]
+    assert [r[3] for r in rows] == pytest.approx([p.p_redacted for p in local], abs=1e-3)
+    assert [r[5] for r in rows] == ["yes" if p.needs_review else "no" for p in local]
     n_red = sum(r[2] == "redacted" for r in rows)
     assert f"{n_red} of 5 pages redacted" in summary and len(gallery) == n_red
     records = json.loads(Path([f for f in report if str(f).endswith(".json")][0]).read_text())
     assert len(records) == 5 and all(r["status"] == "ok" for r in records)
+    pdfs = {Path(f).name: f for f in report if str(f).endswith(".pdf")}
+    assert pdf_pages(pdfs["annotated_pages.pdf"]) == 5
+    assert pdf_pages(pdfs["redacted_pages.pdf"]) == n_red if n_red else "redacted_pages.pdf" not in pdfs
+
+
+def pdf_pages(path) -> int:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(path)
+    n = len(doc)
+    doc.close()
+    return n
 
 
 def test_verdicts_are_mostly_right_on_real_pages(client, real_pages):
@@ -35,7 +50,11 @@ def test_bad_inputs_get_readable_errors(client, bad_files, real_pages):
     paths = [p for p, _ in bad_files.values()]
     summary, table, _, report = call(client, *paths, real_pages[0][0])
     rows = table["data"]
-    assert all(str(r[2]).startswith("error: ") for r in rows[:-1])
+    assert table["headers"] == COLUMNS
+    status, reason = COLUMNS.index("status"), COLUMNS.index("reason")
+    # an error row keeps the columns: no verdict, its status and reason in their own columns
+    assert [r[status] for r in rows] == [f"error:{code}" for _, code in bad_files.values()] + ["ok"]
+    assert all(r[2] in ("", None) and r[reason] for r in rows[:-1])
     assert rows[-1][2] in ("redacted", "clean")
     for words in ("password", "no pages", "damaged", "empty", "unsupported", "megapixels"):
         assert words in summary

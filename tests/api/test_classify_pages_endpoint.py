@@ -5,7 +5,8 @@ import httpx
 import pytest
 from gradio_client import handle_file
 
-FIELDS = {"source", "page", "label", "p_redacted", "warning", "status", "error"}
+FIELDS = {"source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "boxes",
+          "frame_size", "warning", "status", "error"}
 
 
 def lean(client, *paths):
@@ -24,6 +25,8 @@ def test_real_pdf_and_image(client, mixed_pdf, real_pages):
     local = classify(pdf) + classify(real_pages[0][0])  # the endpoint says what the pipeline says
     assert [p["label"] for p in pages] == [r.label for r in local]
     assert [p["p_redacted"] for p in pages] == pytest.approx([r.p_redacted for r in local], abs=1e-3)
+    assert [(p["needs_review"], len(p["boxes"]), p["frame_size"]) for p in pages] == [
+        (r.needs_review, len(r.boxes), list(r.frame_size) if r.frame_size else None) for r in local]
     n_red = sum(p["label"] == "redacted" for p in pages)
     assert (out["n_pages"], out["n_redacted"], out["n_errors"]) == (5, n_red, 0)
     assert f"{n_red} of 5 pages redacted" in out["summary"] and out["model"]

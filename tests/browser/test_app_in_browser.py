@@ -1,6 +1,9 @@
-"""A person's run, in headless Debian Chromium driven by Playwright: upload a PDF, read the verdicts."""
+"""A person's run, in headless Debian Chromium driven by Playwright: examples, a PDF, a broken file, an empty click.
+Screenshots go to $SCREENSHOT_DIR (the ones in docs/ were made with SCREENSHOT_DIR=docs)."""
 import os
+import random
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,7 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +25,88 @@ def browser():
         b.close()
 
 
+def shot_path(tmp_path, name: str) -> Path:
+    d = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    d.mkdir(parents=True, exist_ok=True)
+    return d / name
+
+
+def table_rows(page) -> list[list[str]]:
+    """The results table as shown: one list of cell texts per page row (the header left out)."""
+    return page.locator("#pages").evaluate(  # in one go: the table re-renders while results arrive
+        """el => [...el.querySelectorAll('[role=row][aria-rowindex]')]
+             .filter(r => r.getAttribute('aria-rowindex') !== '1')
+             .map(r => [...r.querySelectorAll('td, [role=gridcell]')].map(c => c.innerText.trim()))""")
+
+
+def wait_rows(page, names: list[str], n: int, timeout: float = 180) -> list[list[str]]:
+    """Wait until the table shows `n` rows, of exactly the files `names` (a new result, not the last one)."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        rows = table_rows(page)
+        if len(rows) == n and {r[0] for r in rows} == set(names):
+            return rows
+        time.sleep(0.5)
+    raise AssertionError(f"table never showed {n} rows of {names}: {table_rows(page)}")
+
+
+def no_error_badges(page) -> bool:
+    return page.get_by_text("Error", exact=True).count() == 0
+
+
+def test_each_example_gives_the_pipeline_verdicts(browser, endpoint, tmp_path):
+    from redactclf.predict import classify
+    examples = sorted(p for p in (ROOT / "examples").glob("*") if p.suffix in {".pdf", ".jpg", ".png"})
+    assert len(examples) >= 4
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(endpoint, wait_until="networkidle")
+    for ex in examples:
+        expected = classify(ex)
+        page.get_by_text(ex.name, exact=True).click()  # the example button fills the upload
+        page.locator(f"#files [aria-label=\"{ex.name}\"]").wait_for()  # the upload holds it
+        page.get_by_role("button", name="Classify").click()
+        rows = wait_rows(page, [ex.name], len(expected))
+        assert [r[2] for r in rows] == [r.label for r in expected], ex.name
+        assert [int(r[1]) for r in rows] == [r.page for r in expected]
+        assert [r[6] for r in rows] == ["ok"] * len(expected)
+        n_red = sum(r.label == "redacted" for r in expected)
+        summary = page.locator("#summary").inner_text()
+        assert f"{n_red} of {len(expected)} page{'s' * (len(expected) != 1)} redacted" in summary
+        assert no_error_badges(page), ex.name
+        if ex.suffix == ".pdf":
+            page.locator("#gallery img").first.wait_for()
+            page.locator("#downloads [aria-label=\"annotated_pages.pdf\"]").wait_for()
+            shot = shot_path(tmp_path, "app_example_pdf.png")
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            print(f"screenshot: {shot}")
+
+
+def test_empty_click_says_what_to_do(browser, endpoint):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(endpoint, wait_until="networkidle")
+    page.get_by_role("button", name="Classify").click()
+    page.locator("#summary").get_by_text("Upload at least one").wait_for(timeout=60_000)
+    time.sleep(1)  # let any toast or badge appear
+    assert page.get_by_text("Upload at least one").count() == 1  # one message, no toast repeating it
+    assert no_error_badges(page)
+
+
+def test_broken_file_keeps_the_columns(browser, endpoint, tmp_path, real_pages):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(bytes(random.Random(0).getrandbits(8) for _ in range(4096)))
+    good = real_pages[0][0]
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(endpoint, wait_until="networkidle")
+    page.locator("input[type=file]").first.set_input_files([str(broken), str(good)])
+    page.get_by_role("button", name="Classify").click()
+    rows = wait_rows(page, ["broken.pdf", good.name], 2)
+    assert rows[0][2] == "" and rows[0][6] == "error:unsupported" and rows[0][7].startswith("broken.pdf: not a PDF: ")
+    assert rows[1][2] in ("redacted", "clean") and rows[1][6] == "ok"
+    assert "not a PDF" in page.locator("#summary").inner_text()
+    assert no_error_badges(page)
+
+
 def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, review_dir):
     from redactclf.predict import classify
     pdf, _ = mixed_pdf
@@ -30,7 +116,7 @@ def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, rev
     page.locator("input[type=file]").first.set_input_files(str(pdf))
     page.get_by_role("button", name="Classify").click()
     summary = page.locator("#summary")
-    summary.get_by_text("pages redacted").wait_for(timeout=120_000)
+    summary.get_by_text("pages redacted").first.wait_for(timeout=120_000)
     n_red = expected.count("redacted")
     assert f"{n_red} of 4 pages redacted" in summary.inner_text()
     table = page.locator("#pages")
@@ -38,8 +124,8 @@ def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, rev
     for label in set(expected):
         assert label in cells
     assert cells.count("mixed.pdf") == 4
-    shot = Path(os.environ.get("SCREENSHOT_DIR", tmp_path)) / "app_after_pdf.png"
-    shot.parent.mkdir(parents=True, exist_ok=True)
+    assert [r[2] for r in wait_rows(page, ["mixed.pdf"], 4)] == expected
+    shot = shot_path(tmp_path, "app_after_pdf.png")
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
