@@ -5,6 +5,7 @@
 # %% ../nbs/08_batch.ipynb #5d443020
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import io
@@ -22,9 +23,9 @@ from .core import RENDER_DPI, REDACTED, InputError
 from .ingest import count_pages, iter_pages, open_pdf, read_source, sniff_kind
 
 # %% auto #0
-__all__ = ['RED', 'SCHEMA', 'discover', 'plural', 'share_text', 'area_share', 'doc_summary', 'page_view', 'annotate_page',
-           'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store', 'classify_task', 'plan', 'run_batch', 'collect',
-           'write_reports', 'summary_text', 'report_html']
+__all__ = ['RED', 'SCHEMA', 'PAGE_EXTRA', 'PAGE_FIELDS', 'PAGE_CSV', 'DOC_CSV', 'discover', 'plural', 'share_text', 'area_share',
+           'doc_summary', 'page_view', 'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store',
+           'classify_task', 'plan', 'run_batch', 'collect', 'write_reports', 'summary_text', 'report_html']
 
 # %% ../nbs/08_batch.ipynb #7f1f7bff
 def discover(inputs) -> list[Path]:
@@ -205,6 +206,10 @@ CREATE TABLE IF NOT EXISTS tasks (path TEXT, start INTEGER, stop INTEGER, PRIMAR
 CREATE TABLE IF NOT EXISTS pages (path TEXT, page INTEGER, label TEXT, p_redacted REAL, thumb TEXT, warning TEXT,
                                   PRIMARY KEY (path, page));
 """
+# what the pipeline says of a page besides its verdict; added to a store made before they existed
+PAGE_EXTRA = {"needs_review": "INTEGER", "boxes": "TEXT", "redacted_share": "REAL", "content_share": "REAL",
+              "frame_size": "TEXT"}
+PAGE_FIELDS = ["page", "label", "p_redacted", "thumb", "warning", *PAGE_EXTRA]
 
 
 class Store:
@@ -216,6 +221,10 @@ class Store:
         self.db = sqlite3.connect(self.out / "results.sqlite")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(pages)")}
+        for col, kind in PAGE_EXTRA.items():
+            if col not in have:
+                self.db.execute(f"ALTER TABLE pages ADD COLUMN {col} {kind}")
 
     def file_status(self, path) -> tuple | None:
         return self.db.execute("SELECT status, pages FROM files WHERE path=?", (str(path),)).fetchone()
@@ -230,13 +239,18 @@ class Store:
     def save_task(self, path, start: int, stop: int, rows: list[dict]):
         """Store a task's pages and mark it done, atomically."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)",
-                                [(str(path), r["page"], r["label"], r["p_redacted"], r.get("thumb"), r.get("warning"))
-                                 for r in rows])
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO pages (path, {', '.join(PAGE_FIELDS)}) VALUES ({', '.join('?' * (1 + len(PAGE_FIELDS)))})",
+                [(str(path), r["page"], r["label"], r["p_redacted"], r.get("thumb"), r.get("warning"),
+                  None if r.get("needs_review") is None else int(r["needs_review"]), json.dumps(r.get("boxes") or []),
+                  r.get("redacted_share"), r.get("content_share"),
+                  json.dumps(list(r["frame_size"])) if r.get("frame_size") else None) for r in rows])
             self.db.execute("INSERT OR REPLACE INTO tasks VALUES (?,?,?)", (str(path), start, stop))
 
     def pages(self) -> list[tuple]:
-        return self.db.execute("SELECT path, page, label, p_redacted, thumb, warning FROM pages ORDER BY path, page").fetchall()
+        """(path, page, label, p_redacted, thumb, warning, needs_review, boxes, redacted_share, content_share,
+        frame_size) of every page, boxes and frame as JSON text."""
+        return self.db.execute(f"SELECT path, {', '.join(PAGE_FIELDS)} FROM pages ORDER BY path, page").fetchall()
 
     def files(self) -> list[tuple]:
         return self.db.execute("SELECT path, status, error, pages FROM files ORDER BY path").fetchall()
@@ -259,12 +273,11 @@ def classify_task(task: tuple, model=None, thumbs_dir=None) -> dict:
     rows = []
     try:
         for r in iter_classify(path, model=model, pages=range(start, stop), debug=thumbs_dir is not None, batch_size=16):
-            row = {"page": r.page, "label": r.label, "p_redacted": r.p_redacted, "warning": r.warning}
-            if thumbs_dir is not None and r.label == REDACTED:
-                im = r.debug["image"].copy()
-                im.thumbnail((220, 300))
+            row = dataclasses.replace(r, debug=None).to_dict()  # what the pipeline says (the page image left out)
+            row.pop("source")
+            if thumbs_dir is not None and r.label == REDACTED:  # the whole page, its boxes drawn
                 name = f"{hashlib.sha1(str(path).encode()).hexdigest()[:12]}_p{r.page:05d}.jpg"  # stable across processes
-                im.save(Path(thumbs_dir) / name, quality=80)
+                page_view(r.debug["image"], r.frame_size, r.boxes, max_side=300).save(Path(thumbs_dir) / name, quality=82)
                 row["thumb"] = f"thumbs/{name}"
             rows.append(row)
     except InputError as e:
@@ -308,7 +321,6 @@ def _finish_files(store: Store):
 def run_batch(inputs, out, workers: int = 2, chunk: int = 32, engine: str = "local", model_path=None,
               backend: str = "auto", progress: bool = True, thumbs: bool = True) -> dict:
     """Classify every page of every file under `inputs` into `out`; resumable. Returns the collection summary."""
-    from tqdm.auto import tqdm
     store = Store(out)
     thumbs_dir = None
     if thumbs:
@@ -316,7 +328,7 @@ def run_batch(inputs, out, workers: int = 2, chunk: int = 32, engine: str = "loc
         thumbs_dir.mkdir(exist_ok=True)
     files = discover(inputs)
     tasks, n_pages = plan(store, files, chunk)
-    bar = tqdm(total=n_pages, unit="page", desc="classify", disable=not progress, smoothing=0.1)
+    bar = page_bar(n_pages, "classify", disable=not progress)
 
     def record(res):
         path, start, stop = res["task"]
@@ -383,10 +395,18 @@ def _run_ray(tasks, record, model_path, backend, workers, thumbs_dir):
         record(res)
 
 # %% ../nbs/08_batch.ipynb #5574c24a
+def _page(row: tuple) -> dict:
+    path, n, lab, pr, th, w, review, boxes, share, content, frame = row
+    boxes = json.loads(boxes) if boxes else []
+    return {"source": path, "page": n, "label": lab, "p_redacted": round(pr, 6),
+            "needs_review": None if review is None else bool(review), "n_boxes": len(boxes), "redacted_share": share,
+            "content_share": content, "boxes": boxes, "frame_size": json.loads(frame) if frame else None,
+            "status": "ok", "thumb": th, "warning": w or ""}
+
+
 def collect(store: Store) -> dict:
-    """Page, document and collection tables from the store."""
-    pages = [{"source": p, "page": n, "label": lab, "p_redacted": round(pr, 6), "status": "ok", "thumb": th,
-              "warning": w or ""} for p, n, lab, pr, th, w in store.pages()]
+    """Page, document and collection tables from the store (what the pipeline said, counted and summed)."""
+    pages = [_page(row) for row in store.pages()]
     by_doc: dict = {}
     for r in pages:
         by_doc.setdefault(r["source"], []).append(r)
@@ -394,12 +414,19 @@ def collect(store: Store) -> dict:
     for path, status, error, n in store.files():
         rs = by_doc.get(path, [])
         red = sum(r["label"] == REDACTED for r in rs)
+        area = area_share(rs)
         docs.append({"source": path, "status": status, "error": error or "", "pages": n if n is not None else 0,
-                     "classified": len(rs), "redacted_pages": red, "share": round(red / len(rs), 4) if rs else 0.0})
+                     "classified": len(rs), "redacted_pages": red, "share": round(red / len(rs), 4) if rs else 0.0,
+                     "redacted_area": None if area is None else round(area, 5),
+                     "needs_review": sum(bool(r["needs_review"]) for r in rs),
+                     "summary": doc_summary(rs) if rs else ""})
     ok = [d for d in docs if d["status"] == "ok"]
+    area = area_share(pages)
     coll = {"files": len(docs), "files_ok": len(ok), "files_error": sum(d["status"].startswith("error") for d in docs),
             "files_pending": sum(d["status"] == "pending" for d in docs), "pages": len(pages),
             "redacted_pages": sum(r["label"] == REDACTED for r in pages),
+            "needs_review": sum(bool(r["needs_review"]) for r in pages),
+            "redacted_area": None if area is None else round(area, 5),
             "documents_with_redactions": sum(d["redacted_pages"] > 0 for d in ok)}
     coll["share"] = round(coll["redacted_pages"] / coll["pages"], 4) if coll["pages"] else 0.0
     return {"collection": coll, "documents": docs, "pages": pages}
@@ -413,33 +440,48 @@ def _csv(path, rows, fields):
         w.writerows(rows)
 
 
+PAGE_CSV = ["source", "page", "label", "p_redacted", "needs_review", "n_boxes", "redacted_share", "content_share",
+            "warning", "status"]
+DOC_CSV = ["source", "status", "error", "pages", "redacted_pages", "share", "redacted_area", "needs_review"]
+
+
 def write_reports(store: Store) -> dict:
     """Write pages.csv, documents.csv, report.json, summary.txt and report.html; returns the collection summary."""
     rep = collect(store)
     out = store.out
-    _csv(out / "pages.csv", rep["pages"], ["source", "page", "label", "p_redacted", "warning", "status"])
-    _csv(out / "documents.csv", rep["documents"], ["source", "status", "error", "pages", "redacted_pages", "share"])
+    _csv(out / "pages.csv", rep["pages"], PAGE_CSV)
+    _csv(out / "documents.csv", rep["documents"], DOC_CSV)
     (out / "report.json").write_text(json.dumps(rep, indent=1))
     (out / "summary.txt").write_text(summary_text(rep))
     (out / "report.html").write_text(report_html(rep))
     return rep["collection"]
 
 
+def _headline(c: dict) -> list[str]:
+    """The collection in words, singular and plural right (shared by summary.txt and report.html)."""
+    files = (f"{plural(c['files'], 'file')}: {c['files_ok']} ok, {c['files_error']} with errors, "
+             f"{c['files_pending']} unfinished")
+    pages = f"{c['redacted_pages']} of {plural(c['pages'], 'page')} redacted ({c['share']:.1%} of pages"
+    pages += f", {share_text(c['redacted_area'])} of page area)" if c.get("redacted_area") is not None else ")"
+    docs = c["documents_with_redactions"]
+    lines = [files, pages, f"{plural(docs, 'document')} contain{'s' * (docs == 1)} redacted pages"]
+    if c.get("needs_review"):
+        lines.append(f"{plural(c['needs_review'], 'page')} need{'s' * (c['needs_review'] == 1)} review")
+    return lines
+
+
 def summary_text(rep: dict) -> str:
     """Plain-text summary of a batch run."""
-    c = rep["collection"]
-    lines = [f"{c['files']} files: {c['files_ok']} ok, {c['files_error']} with errors, {c['files_pending']} unfinished",
-             f"{c['pages']} pages classified, {c['redacted_pages']} redacted ({c['share']:.1%})",
-             f"{c['documents_with_redactions']} documents contain redacted pages", ""]
+    lines = _headline(rep["collection"]) + [""]
     lines += [f"ERROR {Path(d['source']).name}: {d['error']}" for d in rep["documents"] if d["status"].startswith("error")]
     top = sorted((d for d in rep["documents"] if d["status"] == "ok"), key=lambda d: -d["share"])[:20]
-    lines += ["", "Most redacted documents:"] + [f"  {d['share']:6.1%}  {d['redacted_pages']:4d}/{d['pages']:<4d} "
-                                                 f"{Path(d['source']).name}" for d in top]
+    lines += ["", "Most redacted documents:"] + [f"  {Path(d['source']).name}: {d['summary']}" for d in top]
     return "\n".join(lines) + "\n"
 
 
 def report_html(rep: dict) -> str:
-    """A self-contained HTML report: summary, redaction share per document, thumbnails of redacted pages."""
+    """A self-contained HTML report: summary, links to the CSV/JSON beside it, a table per document, redacted share
+    per document, pages that need review, and thumbnails of the redacted pages with their boxes drawn."""
     esc = html.escape
     c = rep["collection"]
     docs = [d for d in rep["documents"] if d["status"] == "ok"]
@@ -450,17 +492,41 @@ def report_html(rep: dict) -> str:
                     f'<rect x="300" y="{i * h + 3}" width="{w}" height="12" fill="#222"/>'
                     f'<text x="{305 + w}" y="{i * h + 13}" font-size="12">{d["share"]:.0%} ({d["redacted_pages"]}/{d["pages"]})</text>')
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="800" height="{max(1, len(bars)) * h + 5}">{"".join(bars)}</svg>'
+    rows = []
+    for d in rep["documents"]:
+        name = esc(Path(d["source"]).name)
+        if d["status"] == "ok":
+            rows.append(f'<tr><td title="{esc(d["source"])}">{name}</td><td>{d["pages"]}</td><td>{d["redacted_pages"]}</td>'
+                        f'<td>{d["share"]:.0%}</td><td>{share_text(d["redacted_area"])}</td><td>{d["needs_review"] or ""}</td>'
+                        f'<td>{esc(d["summary"])}</td></tr>')
+        else:
+            rows.append(f'<tr class="err"><td title="{esc(d["source"])}">{name}</td><td colspan="5">{esc(d["status"])}</td>'
+                        f'<td>{esc(d["error"])}</td></tr>')
+    table = ('<table id="documents"><thead><tr><th>document</th><th>pages</th><th>redacted pages</th><th>share of pages</th>'
+             '<th>share of page area</th><th>need review</th><th>summary</th></tr></thead><tbody>' + "".join(rows)
+             + "</tbody></table>")
+    review = "".join(f'<li>{esc(Path(p["source"]).name)} p.{p["page"]}: {p["label"]}, P(redacted) {p["p_redacted"]:.2f}</li>'
+                     for p in rep["pages"] if p["needs_review"])
     errors = "".join(f"<li><b>{esc(Path(d['source']).name)}</b>: {esc(d['error'])}</li>"
                      for d in rep["documents"] if d["status"].startswith("error"))
-    thumbs = "".join(f'<figure><img src="{esc(p["thumb"])}" alt="page {p["page"]}"><figcaption>{esc(Path(p["source"]).name)} '
-                     f'p.{p["page"]} ({p["p_redacted"]:.0%})</figcaption></figure>' for p in rep["pages"] if p.get("thumb"))
+    thumbs = "".join(
+        f'<figure><img src="{esc(p["thumb"])}" alt="{esc(Path(p["source"]).name)} page {p["page"]}">'
+        f'<figcaption>{esc(Path(p["source"]).name)} p.{p["page"]} · P(redacted) {p["p_redacted"]:.2f} · '
+        f'area {share_text(p["redacted_share"])}{" · <b>needs review</b>" if p["needs_review"] else ""}</figcaption></figure>'
+        for p in rep["pages"] if p.get("thumb"))
+    head = _headline(c)
+    links = " · ".join(f'<a href="{f}">{f}</a>' for f in ("pages.csv", "documents.csv", "report.json", "summary.txt"))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>redactclf report</title>
-<style>body{{font-family:sans-serif;margin:2em}} figure{{display:inline-block;margin:6px;width:230px}}
-img{{border:1px solid #999;max-width:220px}} figcaption{{font-size:12px}}</style></head><body>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:6px;width:236px;vertical-align:top}}
+img{{border:1px solid #999;max-width:232px;max-height:300px}} figcaption{{font-size:12px}}
+table{{border-collapse:collapse;font-size:14px}} td,th{{border:1px solid #ccc;padding:3px 8px;text-align:left}}
+tr.err td{{color:#a00}}</style></head><body>
 <h1>redactclf report</h1>
-<p id="summary"><b>{c['redacted_pages']} of {c['pages']} pages redacted</b> ({c['share']:.1%}) in {c['files']} files;
-{c['documents_with_redactions']} documents contain redactions; {c['files_error']} files could not be read.</p>
+<p id="summary"><b>{esc(head[1])}</b><br>{"<br>".join(esc(x) for x in [head[0]] + head[2:])}</p>
+<p id="files">Files beside this report: {links}</p>
+<h2>Documents</h2>{table}
 <h2>Redacted share per document</h2>{svg}
+<h2>Pages that need review</h2><ul id="review">{review or "<li>none</li>"}</ul>
 <h2>Files with errors</h2><ul id="errors">{errors or "<li>none</li>"}</ul>
-<h2>Redacted pages</h2><div id="thumbs">{thumbs}</div>
+<h2>Redacted pages (boxes in red)</h2><div id="thumbs">{thumbs}</div>
 <p><small>Generated {time.strftime('%Y-%m-%d %H:%M')}</small></p></body></html>"""
