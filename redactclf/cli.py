@@ -14,25 +14,57 @@ from pathlib import Path
 from .core import InputError
 
 # %% auto #0
-__all__ = ['build_parser', 'main']
+__all__ = ['LONG_RUN', 'page_line', 'build_parser', 'main']
 
 # %% ../nbs/10_cli.ipynb #e4eeeeec
+LONG_RUN = 20  # pages from which `classify` shows a progress bar (on stderr)
+
+
+def page_line(r) -> str:
+    """The plain output line of one page: file, page, verdict, P(redacted), redacted share ("-" when the model
+    measured none) and number of boxes, then "needs review" and the page's warning when it has them."""
+    from redactclf.batch import share_text
+    parts = [r.source, f"page {r.page}", r.label, f"p_redacted={r.p_redacted:.3f}",
+             f"redacted_share={share_text(r.redacted_share)}", f"boxes={len(r.boxes)}"]
+    if r.needs_review:
+        parts.append("needs review")
+    if r.warning:
+        parts.append(f"warning: {r.warning}")
+    return "\t".join(parts)
+
+
+def _say(line: str, err: bool = False):
+    """Print a line above the progress bar (if any), flushed: results stream into pipes as they come."""
+    from tqdm import tqdm
+    stream = sys.stderr if err else sys.stdout
+    tqdm.write(line, file=stream)
+    stream.flush()
+
+
 def _classify_cmd(args) -> int:
+    from redactclf.batch import page_bar
+    from redactclf.ingest import count_pages
     from redactclf.predict import iter_classify, load_model
     model = load_model(args.model) if args.model else load_model()
+    total = 0
+    for f in [] if args.quiet else args.files:
+        try:
+            total += count_pages(f)
+        except InputError:
+            total += 1
+    bar = page_bar(total, "classify", disable=args.quiet, min_pages=LONG_RUN)
     failed = 0
     for f in args.files:
         try:
             for r in iter_classify(f, model=model, threshold=args.threshold):
-                if args.json:
-                    print(json.dumps(r.to_dict()), flush=True)
-                else:
-                    print(f"{r.source}\tpage {r.page}\t{r.label}\tp_redacted={r.p_redacted:.3f}", flush=True)
+                _say(json.dumps(r.to_dict()) if args.json else page_line(r))
+                bar.update(1)
         except InputError as e:
             failed += 1
             if args.json:
-                print(json.dumps({"source": f, "error": str(e), "code": e.code}), flush=True)
-            print(f"error: {e}", file=sys.stderr)
+                _say(json.dumps({"source": f, "error": str(e), "code": e.code}))
+            _say(f"error: {e}", err=True)
+    bar.close()
     return 1 if failed else 0
 
 
@@ -73,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="one JSON object per page (JSON Lines)")
     c.add_argument("--model", help="model file (.pkl or .onnx); default: the shipped model")
     c.add_argument("--threshold", type=float, default=0.5, help="P(redacted) at or above which a page is redacted")
+    c.add_argument("--quiet", action="store_true", help=f"no progress bar (shown on stderr from {LONG_RUN} pages)")
     c.set_defaults(func=_classify_cmd)
     b = sub.add_parser("batch", help="classify whole folders offline into CSV/JSON/HTML reports (resumable)")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (walked recursively)")

@@ -82,3 +82,21 @@ def test_ray_engine_writes_the_same_report(collection, tmp_path):
     assert len(a) == len(b) == n_pages
     assert [(r["source"], r["page"], r["label"]) for r in a] == [(r["source"], r["page"], r["label"]) for r in b]
     assert open(tmp_path / "local" / "documents.csv").read() == open(tmp_path / "ray" / "documents.csv").read()
+
+
+def test_report_per_document_and_progress_bar(collection, tmp_path):
+    root, _, _ = collection
+    out = tmp_path / "out"
+    done = subprocess.run([CLI, "batch", str(root / "a"), "--out", str(out), "--workers", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "36/36 pages" in done.stderr and "pages/s" in done.stderr and "ETA" in done.stderr  # the bar, on stderr
+    assert "6 files: 6 ok, 0 with errors, 0 unfinished" in done.stdout and "pages/s" not in done.stdout
+    report = json.loads((out / "report.json").read_text())
+    for d in report["documents"]:  # each document summed from its own page rows
+        pages = [p for p in report["pages"] if p["source"] == d["source"]]
+        red = sum(p["label"] == "redacted" for p in pages)
+        assert d["summary"].startswith(f"{red} of 6 pages redacted") and d["needs_review"] == sum(p["needs_review"] for p in pages)
+    assert all({"needs_review", "n_boxes", "redacted_share", "content_share", "boxes"} <= set(p) for p in report["pages"])
+    html = (out / "report.html").read_text()
+    assert html.count("<tr><td title=") == 6 and html.count("<figure>") == report["collection"]["redacted_pages"]

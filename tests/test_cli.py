@@ -40,3 +40,22 @@ def test_bad_inputs_reported_and_run_goes_on(bad_files, real_pages):
     assert [r.get("code") for r in rows[:-1]] == [code for _, code in bad_files.values()]
     assert rows[-1]["source"] == good.name and rows[-1]["label"] in ("redacted", "clean")
     assert "Traceback" not in out.stderr and out.stderr.count("error:") == len(bad_files)
+
+
+def test_plain_output_keeps_warnings_and_long_runs_show_progress(real_pages, tmp_path):
+    import matplotlib
+    from PIL import Image
+
+    from redactclf.cli import LONG_RUN
+    photo = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    long_pdf = tmp_path / "long.pdf"
+    ims = [Image.open(p).convert("RGB").reduce(4) for p, _ in real_pages[:LONG_RUN + 2]]
+    ims[0].save(long_pdf, "PDF", save_all=True, append_images=ims[1:], resolution=25)
+    out = run("classify", photo, long_pdf)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == LONG_RUN + 3 and "warning: this does not look like a document" in lines[0]
+    assert [line.split("\t")[2] for line in lines] == [r.label for r in classify(photo) + classify(long_pdf)]
+    n = LONG_RUN + 3
+    assert f"{n}/{n} pages" in out.stderr and "pages/s" in out.stderr and "ETA" in out.stderr
+    assert "pages/s" not in run("classify", "--quiet", long_pdf).stderr
