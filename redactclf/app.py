@@ -169,8 +169,9 @@ def classify_files(files, progress=gr.Progress()):
         if rec["status"] == "ok" and r.label == REDACTED:
             thumb = out / f"page_{i:03d}.jpg"  # a file: Gradio rewrites a PIL image's cache file per request
             page_view(r.debug["image"], r.frame_size, r.boxes).save(thumb, quality=85)
-            gallery.append((str(thumb), f"{rec['source']} · page {r.page} · P(redacted) {r.p_redacted:.0%} · "
-                                        f"redacted area {share_text(r.redacted_share)}"))
+            # what matters first: a caption is cut to the thumbnail's width
+            gallery.append((str(thumb), f"p.{r.page} · P {r.p_redacted:.2f} · area {share_text(r.redacted_share)} · "
+                                        f"{rec['source']}"))
     downloads = write_report(records, out) + pdf_downloads(items, records, out)
     return summarize_records(records), [table_row(rec) for rec in records], gallery, downloads
 
@@ -263,26 +264,27 @@ def build_demo() -> gr.Blocks:
     with gr.Blocks(title="redactclf: is this page redacted?") as demo:
         gr.Markdown("# redactclf\nDrop page images or PDFs: each page is marked **redacted** or **clean**, "
                     "with the model's probability that it is redacted (`p_redacted`). " + review_note())
-        with gr.Row():
-            with gr.Column(scale=1):
-                files = gr.File(label="PDFs or page images", file_count="multiple", elem_id="files",
+        with gr.Row():  # the upload and what to press above; the results below, at full width (8 columns)
+            with gr.Column(scale=2):
+                files = gr.File(label="PDFs or page images", file_count="multiple", elem_id="files", height=180,
                                 file_types=[".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"])
+            with gr.Column(scale=1):
                 run = gr.Button("Classify", variant="primary")
                 # one example is one upload: a list of files, as the multi-file input takes
                 gr.Examples([[[e]] for e in examples], inputs=[files], label="Real pages from public releases")
-            with gr.Column(scale=2):
-                summary = gr.Markdown(elem_id="summary")
-                table = gr.Dataframe(headers=COLUMNS, label="Pages", elem_id="pages", interactive=False)
-                gallery = gr.Gallery(label="Redacted pages (boxes in red)", columns=4, height="auto",
-                                     object_fit="contain", elem_id="gallery")
-                report = gr.File(label="Downloads: report (CSV, JSON), the redacted pages (PDF), every page annotated (PDF)",
-                                 file_count="multiple", elem_id="downloads")
-                with gr.Accordion("Flag a wrong verdict", open=False):
-                    with gr.Row():
-                        flag_page = gr.Dropdown(label="Page", choices=[], interactive=True, elem_id="flag-page")
-                        flag_label = gr.Radio([REDACTED, "clean"], label="It should be")
-                        flag_btn = gr.Button("Flag this verdict")
-                    flag_msg = gr.Markdown(elem_id="flag-msg")
+        summary = gr.Markdown(elem_id="summary")
+        table = gr.Dataframe(headers=COLUMNS, label="Pages", elem_id="pages", interactive=False)
+        gr.Markdown("**Redacted pages**, whole, their redaction boxes in red (click one to enlarge)")
+        gallery = gr.Gallery(label="Redacted pages", show_label=False, columns=4, fit_columns=False, height="auto",
+                             object_fit="contain", elem_id="gallery")
+        report = gr.File(label="Downloads: report (CSV, JSON), the redacted pages (PDF), every page annotated (PDF)",
+                         file_count="multiple", elem_id="downloads")
+        with gr.Accordion("Flag a wrong verdict", open=False):
+            with gr.Row():
+                flag_page = gr.Dropdown(label="Page", choices=[], interactive=True, elem_id="flag-page")
+                flag_label = gr.Radio([REDACTED, "clean"], label="It should be")
+                flag_btn = gr.Button("Flag this verdict")
+            flag_msg = gr.Markdown(elem_id="flag-msg")
         gr.Markdown(model_info())
         with gr.Accordion("Model card", open=False):
             gr.Markdown(model_card())

@@ -497,7 +497,7 @@ def report_html(rep: dict) -> str:
         name = esc(Path(d["source"]).name)
         if d["status"] == "ok":
             rows.append(f'<tr><td title="{esc(d["source"])}">{name}</td><td>{d["pages"]}</td><td>{d["redacted_pages"]}</td>'
-                        f'<td>{d["share"]:.0%}</td><td>{share_text(d["redacted_area"])}</td><td>{d["needs_review"] or ""}</td>'
+                        f'<td>{d["share"]:.0%}</td><td>{share_text(d["redacted_area"])}</td><td>{d["needs_review"]}</td>'
                         f'<td>{esc(d["summary"])}</td></tr>')
         else:
             rows.append(f'<tr class="err"><td title="{esc(d["source"])}">{name}</td><td colspan="5">{esc(d["status"])}</td>'
@@ -525,7 +525,7 @@ tr.err td{{color:#a00}}</style></head><body>
 <p id="summary"><b>{esc(head[1])}</b><br>{"<br>".join(esc(x) for x in [head[0]] + head[2:])}</p>
 <p id="files">Files beside this report: {links}</p>
 <h2>Documents</h2>{table}
-<h2>Redacted share per document</h2>{svg}
+<h2>Share of pages redacted, per document</h2>{svg}
 <h2>Pages that need review</h2><ul id="review">{review or "<li>none</li>"}</ul>
 <h2>Files with errors</h2><ul id="errors">{errors or "<li>none</li>"}</ul>
 <h2>Redacted pages (boxes in red)</h2><div id="thumbs">{thumbs}</div>

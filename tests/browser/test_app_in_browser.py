@@ -143,3 +143,23 @@ def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, rev
         records = [json.loads(p.read_text()) for p in Path(review_dir).glob("*.json")]
         assert [(r["file"], r["page"], r["user_label"]) for r in records] == [("mixed.pdf", 2, other)]
         assert (Path(review_dir) / records[0]["image"]).exists()
+
+
+def test_batch_report_in_the_browser(browser, tmp_path):
+    from redactclf.batch import run_batch
+    out = tmp_path / "batch"
+    summary = run_batch([ROOT / "examples"], out, workers=1, progress=False)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto((out / "report.html").as_uri(), wait_until="load")
+    head = page.locator("#summary").inner_text()
+    assert f"{summary['redacted_pages']} of {summary['pages']} pages redacted" in head
+    assert page.locator("#documents tbody tr").count() == summary["files"]
+    imgs = page.locator("#thumbs img")
+    assert imgs.count() == summary["redacted_pages"] > 0
+    assert all(imgs.nth(i).evaluate("im => im.complete && im.naturalWidth > 0") for i in range(imgs.count()))
+    for link in page.locator("#files a").all():  # the files the report links to are beside it
+        assert (out / link.get_attribute("href")).exists()
+    shot = shot_path(tmp_path, "batch_report.png")
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    print(f"screenshot: {shot}")
