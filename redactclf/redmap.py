@@ -406,8 +406,9 @@ def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, dr
 
 # %% ../nbs/04a_redmap.ipynb #03749be9
 def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epochs: int = 3, freeze_epochs: int = 1,
-                 lr: float = 2e-3, bs: int = 8, pretrained: bool = True, threads: int | None = None):
-    """Fine-tune a `RedactionNet` on `train`, checkpoint every epoch in `run_dir`; returns (learn, record)."""
+                 lr: float = 2e-3, bs: int = 8, pretrained: bool = True, threads: int | None = None, init=None):
+    """Fine-tune a `RedactionNet` on `train`, checkpoint every epoch in `run_dir`; returns (learn, record).
+    `init`: a checkpoint (`models/epoch_N.pth` of an earlier run) to start from, e.g. to resume a stopped run."""
     from fastai.callback.progress import CSVLogger
     from fastai.callback.tracker import SaveModelCallback
 
@@ -417,13 +418,18 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     dls = map_dls(train, valid, cache, bs)
-    learn = redmap_learner(dls, pretrained, path=run_dir,
-                           cbs=[CSVLogger(fname="history.csv"), SaveModelCallback(every_epoch=True, fname="epoch")])
+    learn = redmap_learner(dls, pretrained, path=run_dir, cbs=[CSVLogger(fname="history.csv", append=True),
+                                                               SaveModelCallback(every_epoch=True, fname="epoch")])
+    if init:
+        state = torch.load(init, map_location="cpu")
+        learn.model.load_state_dict(state.get("model", state))
+    torch.set_flush_denormal(True)
     t0 = time.time()
     learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs)
     record = {"run_id": run_dir.name, "arch": "efficientnet_lite0 features_only + redaction map head",
               "params": {"input_size": list(MAP_INPUT), "map_stride": MAP_STRIDE, "epochs": epochs,
                          "freeze_epochs": freeze_epochs, "lr": lr, "bs": bs, "pretrained": pretrained,
+                         "init_from": str(init) if init else None,
                          "train_items": train.kind.value_counts().to_dict(), "valid_items": len(valid)},
               "train_seconds": round(time.time() - t0, 1), "code_commit": code_commit()}
     (run_dir / "record.json").write_text(json.dumps(record, indent=2))
@@ -490,12 +496,12 @@ def snapshot_tables(tables: dict, out_dir) -> str:
     return sid
 
 
-def redmap_recipe(run_dir, epochs: int = 4, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
-                  draw_frac: float = 0.6):
+def redmap_recipe(run_dir, epochs: int = 2, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
+                  draw_frac: float = 0.6, init=None):
     """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
     _, cache, train, valid = recipe_tables(n_synth, draw_frac)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
-    learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr)
+    learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init)
     record["snapshot_id"] = sid
     (Path(run_dir) / "record.json").write_text(json.dumps(record, indent=2))
     export_redmap(learn, run_dir)
