@@ -250,6 +250,7 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
     record = json.loads((run_dir / "record.json").read_text())
+    record["params"].setdefault("arch", record.get("arch"))
     pages = exam_pages() if pages is None else pages
     record["calibration"] = _calibrate(run_dir, record, valid)
     model = load_model(run_dir / "model.onnx")
