@@ -457,11 +457,14 @@ def write_reports(store: Store) -> dict:
     return rep["collection"]
 
 
-def _headline(c: dict) -> list[str]:
+def _headline(c: dict, html: bool = False) -> list[str]:
     """The collection in words, singular and plural right (shared by summary.txt and report.html)."""
     files = (f"{plural(c['files'], 'file')}: {c['files_ok']} ok, {c['files_error']} with errors, "
              f"{c['files_pending']} unfinished")
-    pages = f"{c['redacted_pages']} of {plural(c['pages'], 'page')} redacted ({c['share']:.1%} of pages"
+    if html:
+        pages = f"{c['redacted_pages']} of {plural(c['pages'], 'page')} redacted ({c['share']:.1%} of pages"
+    else:
+        pages = f"{plural(c['pages'], 'page')} classified, {c['redacted_pages']} redacted ({c['share']:.1%} of pages"
     pages += f", {share_text(c['redacted_area'])} of page area)" if c.get("redacted_area") is not None else ")"
     docs = c["documents_with_redactions"]
     lines = [files, pages, f"{plural(docs, 'document')} contain{'s' * (docs == 1)} redacted pages"]
@@ -514,7 +517,7 @@ def report_html(rep: dict) -> str:
         f'<figcaption>{esc(Path(p["source"]).name)} p.{p["page"]} · P(redacted) {p["p_redacted"]:.2f} · '
         f'area {share_text(p["redacted_share"])}{" · <b>needs review</b>" if p["needs_review"] else ""}</figcaption></figure>'
         for p in rep["pages"] if p.get("thumb"))
-    head = _headline(c)
+    head = _headline(c, html=True)
     links = " · ".join(f'<a href="{f}">{f}</a>' for f in ("pages.csv", "documents.csv", "report.json", "summary.txt"))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>redactclf report</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:6px;width:236px;vertical-align:top}}
