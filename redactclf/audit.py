@@ -165,6 +165,23 @@ def _hidden_in_render(page: fitz.Page, chars: list, labels: list, zoom: float = 
     return judged == 0 or flat >= 0.5 * judged
 
 
+def _one_colour(page: fitz.Page, rect: fitz.Rect, share: float = 0.75) -> bool:
+    """Whether `rect` renders mostly (`share`) in one colour with nothing larger than glyphs on it, as a redaction
+    box does (a code on it allowed) and a screenshot or a logo does not."""
+    pix = page.get_pixmap(matrix=fitz.Matrix(1, 1), clip=rect, colorspace=fitz.csRGB, alpha=False)
+    px = np.frombuffer(pix.samples, np.uint8).reshape(-1, pix.n)[:, :3] // 16
+    if len(px) == 0:
+        return False
+    key = px.astype(np.int32) @ np.array([256, 16, 1])
+    keys, counts = np.unique(key, return_counts=True)
+    if counts.max() < share * len(px):
+        return False
+    other = (key != keys[counts.argmax()]).reshape(pix.height, pix.width)
+    spans = [(sl[0].stop - sl[0].start) / pix.height for sl in ndimage.find_objects(ndimage.label(other)[0])
+             if (sl[1].stop - sl[1].start) >= 0.3 * pix.width]
+    return not any(h >= 0.3 for h in spans)  # a code's glyphs are small; a screenshot's frames are not
+
+
 def _rect_leaks(page: fitz.Page, spans: list) -> list[dict]:
     """x-ray's test for text under filled rectangles, as array operations, with `_hidden_in_render` as last filter."""
     rects = get_good_rectangles(page)
@@ -196,6 +213,8 @@ def _rect_leaks(page: fitz.Page, spans: list) -> list[dict]:
         rect = rects[ri]
         labels = [fitz.Rect(s["bbox"]) & rect for s in spans if s["seqno"] > rect.seqno
                   and tuple(s["color"]) != tuple(rect.fill) and abs(fitz.Rect(s["bbox"]) & rect) > 0]
+        if abs(rect) > 0.5 * abs(page.rect) and sum(not c.isspace() for c in text) < CHECKABLE_MIN_CHARS:
+            continue  # a page-sized box over a page number: a designed page's background, not a redaction
         if _hidden_in_render(page, [(r, c) for r, c, _ in chars], labels):
             under = sum(u for *_, u in chars) >= len(chars) / 2
             out.append({"rect": rect, "type": "box-over-text" if under else "same-colour-text", "text": text})
@@ -245,7 +264,8 @@ def _annot_leaks(page: fitz.Page, spans: list) -> list[dict]:
 
 
 def _image_leaks(page: fitz.Page, spans: list) -> list[dict]:
-    """Text under a smaller-than-half-page image drawn after it, where the render shows flat pixels."""
+    """Text under a smaller-than-half-page image drawn after it, mostly of one colour (a box, not a screenshot or
+    a logo), where the render shows flat pixels."""
     out = []
     for seq, (kind, bbox) in enumerate(page.get_bboxlog()):
         if kind not in ("fill-image", "fill-imgmask"):
@@ -255,7 +275,7 @@ def _image_leaks(page: fitz.Page, spans: list) -> list[dict]:
             continue
         chars = _chars_under(spans, rect, before=seq, share=0.8)
         text = "".join(c for _, c in chars)
-        if _text_ok(text) and _hidden_in_render(page, chars, []):
+        if _text_ok(text) and _one_colour(page, rect) and _hidden_in_render(page, chars, []):
             out.append({"rect": rect, "type": "image-over-text", "text": text})
     return out
 
