@@ -17,7 +17,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 from scipy import ndimage
-from xray.pdf_utils import get_good_rectangles
 from xray.text_utils import is_ok_words, is_repeated_chars
 
 from .core import RENDER_DPI
@@ -182,9 +181,38 @@ def _one_colour(page: fitz.Page, rect: fitz.Rect, share: float = 0.75) -> bool:
     return not any(h >= 0.3 for h in spans)  # a code's glyphs are small; a screenshot's frames are not
 
 
-def _rect_leaks(page: fitz.Page, spans: list) -> list[dict]:
+def _path_rects(d: dict) -> list:
+    """The axis-aligned rectangles a filled path draws: `re` items (all x-ray looks at), and paths of three or
+    four straight lines or a quad closing on an upright rectangle, which is how the trial-foia releases draw
+    their grey boxes (so x-ray never checks them)."""
+    items = d["items"]
+    rects = [it[1] for it in items if it[0] == "re"]
+    rects += [it[1].rect for it in items if it[0] == "qu" and it[1].is_rectangular]
+    if items and all(it[0] == "l" for it in items) and len(items) in (3, 4):
+        pts = [p for it in items for p in it[1:3]]
+        if len({round(p.x, 1) for p in pts}) == 2 and len({round(p.y, 1) for p in pts}) == 2:
+            rects.append(fitz.Rect(d["rect"]))
+    return rects
+
+
+def _filled_rects(page: fitz.Page) -> list:
+    """x-ray's `get_good_rectangles` (opaque, filled, over 4 pt both ways, not ending in the top 43 pt), with
+    `_path_rects` for the shapes; each rect carries its drawing's `seqno` and `fill`."""
+    out = []
+    for d in page.get_drawings():
+        if d.get("fill_opacity") != 1 or d.get("fill") is None:
+            continue
+        for r in _path_rects(d):
+            r = fitz.Rect(r)
+            r.normalize()
+            r.seqno, r.fill = d["seqno"], d["fill"]
+            if r.y1 > 43 and r.height > 4 and r.width > 4:
+                out.append(r)
+    return out
+
+
+def _rect_leaks(page: fitz.Page, spans: list, rects: list) -> list[dict]:
     """x-ray's test for text under filled rectangles, as array operations, with `_hidden_in_render` as last filter."""
-    rects = get_good_rectangles(page)
     if not rects or not spans:
         return []
     R = np.array([[r.x0, r.y0, r.x1, r.y1] for r in rects], float)
@@ -297,9 +325,14 @@ def pdf_leaks(pdf, show_text: bool = False) -> dict[int, list[dict] | None] | No
             if not checkable.get(i):
                 out[i] = None
                 continue
+            rects, annots, images = _filled_rects(page), list(page.annots() or []), page.get_images()
+            if not (rects or annots or images):  # nothing drawn that could cover text: skip the costly passes
+                out[i] = []
+                continue
             spans = page.get_texttrace()
+            found = _rect_leaks(page, spans, rects) + (_annot_leaks(page, spans) if annots else [])
             leaks = []
-            for f in _rect_leaks(page, spans) + _annot_leaks(page, spans) + _image_leaks(page, spans):
+            for f in found + (_image_leaks(page, spans) if images else []):
                 d = {"box": _fitz_to_frame(page, f["rect"]), "type": f["type"],
                      "hidden_chars": sum(not c.isspace() for c in f["text"])}
                 if show_text:
