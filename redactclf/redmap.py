@@ -352,18 +352,14 @@ def redmap_splitter(m: RedactionNet):
     return [body, heads]
 
 # %% ../nbs/04a_redmap.ipynb #0e78cc5b
-def redmap_loss(out, cells, label, has_map, pos_weight: float = 3.0, mil_weight: float = 0.5):
-    """Page BCE + masked per-cell BCE + top-cell BCE for redacted pages without a mask."""
+def redmap_loss(out, cells, label, has_map, pos_weight: float = 3.0, mil_weight: float = 1.0):
+    """Page BCE + masked per-cell BCE + top-cell BCE against the page label."""
     page, cmap = out
     loss = F.binary_cross_entropy_with_logits(page, label)
     dense = F.binary_cross_entropy_with_logits(cmap, cells, reduction="none",
                                                pos_weight=torch.tensor(pos_weight)).mean((1, 2, 3))
     loss = loss + (dense * has_map).sum() / has_map.sum().clamp(min=1)
-    mil = (label > 0.5) & (has_map < 0.5)
-    if mil.any():
-        top = top_cells(cmap[mil])
-        loss = loss + mil_weight * F.binary_cross_entropy_with_logits(top, torch.ones_like(top))
-    return loss
+    return loss + mil_weight * F.binary_cross_entropy_with_logits(top_cells(cmap), label)
 
 
 def page_accuracy(out, cells, label, has_map):
