@@ -531,34 +531,28 @@ def ocr_text(px: np.ndarray, engine: str = "rapidocr") -> str:
         return " ".join(pytesseract.image_to_string(im, config="--psm 7" if lines == 1 else "--psm 6").split())
     raise ValueError(f"unknown OCR engine {engine!r}")
 
-# %% ../nbs/07a_audit.ipynb #9601f995
-def _centre_in(c, box, pad: float = 2) -> bool:
-    x0, y0, x1, y1 = box
-    cx, cy = (c[0] + c[2]) / 2, (c[1] + c[3]) / 2
-    return x0 - pad <= cx <= x1 + pad and y0 - pad <= cy <= y1 + pad
-
-
+# %% ../nbs/07a_audit.ipynb #d67bae2a
 def _join(codes: Iterable[str]) -> str | None:
     codes = list(dict.fromkeys(codes))
     return "; ".join(codes) if codes else None
 
 
-def _text_code(box, chars: list, others: list) -> str | None:
-    """The code(s) written in `box`, else the nearest one beside it, from text-layer `chars` [(c, box)]."""
-    inside = [c for c, b in chars if _centre_in(b, box)]
-    code = _join(c for *_, c in find_codes("".join(inside)))
+def _text_code(box, chars: list, centres: np.ndarray, in_other: np.ndarray) -> str | None:
+    """The code(s) written in `box`, else the nearest one beside it, from text-layer `chars` [(c, box)] with their
+    `centres` (n, 2); `in_other` marks characters lying in another box."""
+    x0, y0, x1, y1 = box
+    cx, cy = centres[:, 0], centres[:, 1]
+    inside = (cx >= x0 - 2) & (cx <= x1 + 2) & (cy >= y0 - 2) & (cy <= y1 + 2)
+    code = _join(c for *_, c in find_codes("".join(chars[i][0] for i in np.nonzero(inside)[0])))
     if code:
         return code
-    x0, y0, x1, y1 = box
     h = y1 - y0
     dx, dy = min(max(60.0, 2 * h), 200.0), max(6.0, h / 2)
-    near = [(c, b) for c, b in chars if _centre_in(b, (x0 - dx, y0 - dy, x1 + dx, y1 + dy), 0)
-            and not any(_centre_in(b, o, 0) for o in others)]
+    near_idx = np.nonzero((cx >= x0 - dx) & (cx <= x1 + dx) & (cy >= y0 - dy) & (cy <= y1 + dy) & ~in_other)[0]
     best = None
-    for s, e, c in find_codes("".join(c for c, _ in near)):
-        bs = [b for _, b in near[s:e]]
-        cx, cy = np.mean([(b[0] + b[2]) / 2 for b in bs]), np.mean([(b[1] + b[3]) / 2 for b in bs])
-        d = max(x0 - cx, 0, cx - x1) + max(y0 - cy, 0, cy - y1)
+    for s, e, c in find_codes("".join(chars[i][0] for i in near_idx)):
+        mx, my = centres[near_idx[s:e]].mean(axis=0)
+        d = max(x0 - mx, 0, mx - x1) + max(y0 - my, 0, my - y1)
         if best is None or d < best[0]:
             best = (d, c)
     return best[1] if best else None
@@ -578,9 +572,18 @@ def box_codes(page_image: Image.Image, boxes: list, frame_size, text_chars: list
     has_text = sum(not c.isspace() for c, _ in text_chars) >= CHECKABLE_MIN_CHARS
     use_ocr = ocr is True or (ocr == "auto" and not has_text)
     xyxy = [_xyxy(b) for b in boxes]
+    if text_chars:
+        cb = np.array([b for _, b in text_chars], float)
+        centres = np.c_[(cb[:, 0] + cb[:, 2]) / 2, (cb[:, 1] + cb[:, 3]) / 2]
+        B = np.array(xyxy, float).reshape(-1, 4)
+        member = ((centres[:, None, 0] >= B[None, :, 0]) & (centres[:, None, 0] <= B[None, :, 2])
+                  & (centres[:, None, 1] >= B[None, :, 1]) & (centres[:, None, 1] <= B[None, :, 3]))  # (chars, boxes)
     out = []
     for i, box in enumerate(xyxy):
-        code = _text_code(box, text_chars, xyxy[:i] + xyxy[i + 1:]) if text_chars else None
+        code = None
+        if text_chars:
+            in_other = np.delete(member, i, axis=1).any(axis=1)
+            code = _text_code(box, text_chars, centres, in_other)
         if code is None and has_label(_crop(page_image, box, frame_size)):
             code = UNREADABLE
             engines = [engine] if engine else ocr_engines()[:1]
