@@ -97,6 +97,8 @@ class PageResult:
     content_share: float | None = None  # share of the content area (the text block) under redaction boxes
     frame_size: tuple[int, int] | None = None  # (width, height) of the frame `boxes` are in: the page at 100 dpi, or the image
     needs_review: bool = False  # p_redacted lies in the model's uncertain band
+    leak_check: str | None = None  # with `audit=True`: "leak", "no leak" or "not checkable" (no text layer)
+    leaks: list[dict[str, Any]] = field(default_factory=list)  # box, type, hidden_chars (text only when asked)
 
     @property
     def confidence(self) -> float:
@@ -108,7 +110,8 @@ class PageResult:
         d = asdict(self)
         d.pop("debug")
         d["p_redacted"] = round(float(self.p_redacted), 6)
-        d["boxes"] = [{k: round(float(v), 1 if k != "score" else 4) for k, v in b.items()} for b in self.boxes]
+        d["boxes"] = [{k: (round(float(v), 1 if k != "score" else 4) if isinstance(v, (int, float)) else v)
+                       for k, v in b.items()} for b in self.boxes]
         for k in ("redacted_share", "content_share"):
             d[k] = None if d[k] is None else round(float(d[k]), 5)
         d["frame_size"] = list(self.frame_size) if self.frame_size else None

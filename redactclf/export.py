@@ -232,10 +232,11 @@ def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -
     if valid is None:
         pool = pool_table()
         valid = pool[pool.split == "valid"]
-    raw = predict_pages(load_model(run_dir / "model.onnx"), valid).p_redacted.values
+    pred = predict_pages(load_model(run_dir / "model.onnx"), valid, top=True)
+    raw, top = pred.p_redacted.values, pred.top_logit.values
     y = (valid.label == REDACTED).values
-    cal = fit_platt(_logit(raw), y)
-    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["b"])))
+    cal = fit_platt(_logit(raw), y, top=top)
+    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["c"] * top + cal["b"])))
     cal.update(review_band=list(review_band(p, y)), ece_valid=expected_calibration_error(p, y), n_valid=len(valid),
                ece_valid_raw=expected_calibration_error(raw, y))
     record["calibration"] = cal

@@ -271,15 +271,19 @@ def exam_pages() -> pd.DataFrame:
     return pd.concat([test, sample[["path", "page", "label", "source", "visible", "set"]]], ignore_index=True)
 
 
-def predict_pages(model, pages: pd.DataFrame) -> pd.DataFrame:
-    """The pipeline (`iter_classify`) on each (path, page) row: P(redacted), verdict, boxes and shares."""
+def predict_pages(model, pages: pd.DataFrame, top: bool = False) -> pd.DataFrame:
+    """The pipeline (`iter_classify`) on each (path, page) row: P(redacted), verdict, boxes and shares;
+    with `top`, also the mean logit of the map's 4 strongest cells (`top_logit`, for calibration)."""
     from redactclf.predict import iter_classify
     out = {}
     for path, rows in pages.groupby("path", sort=False):
         wanted = {int(p) for p in rows.page}
-        for r in iter_classify(path, model=model, pages=wanted):
+        for r in iter_classify(path, model=model, pages=wanted, debug=top):
             out[(path, r.page)] = {"p_redacted": r.p_redacted, "pred": r.label, "n_boxes": len(r.boxes),
                                    "redacted_share": r.redacted_share, "needs_review": r.needs_review}
+            if top:
+                p = np.clip(np.sort(r.debug["cells"].ravel())[-4:].astype(float), 1e-6, 1 - 1e-6)
+                out[(path, r.page)]["top_logit"] = float(np.log(p / (1 - p)).mean())
     return pd.DataFrame([out[(p, int(g))] for p, g in zip(pages.path, pages.page)], index=pages.index)
 
 # %% ../nbs/05_interpret.ipynb #e01009ee
@@ -317,16 +321,21 @@ def exam_report(pages: pd.DataFrame, preds: dict[str, np.ndarray]) -> dict:
     return rep
 
 # %% ../nbs/05_interpret.ipynb #6eb5d84d
-def fit_platt(logits, labels) -> dict:
-    """(a, b) of sigmoid(a * logit + b) by maximum likelihood on page logits and 0/1 labels."""
+def _nll(s, y) -> float:
+    return float(np.sum(np.logaddexp(0, s) - y * s))
+
+
+def fit_platt(logits, labels, top=None) -> dict:
+    """(a, b) of sigmoid(a * logit + b) by maximum likelihood on page logits and 0/1 labels; with `top` (the
+    map's top-cell logits) also c in sigmoid(a * logit + c * top + b), the page head and the map fused."""
     from scipy.optimize import minimize
     z, y = np.asarray(logits, float), np.asarray(labels, float)
-
-    def nll(ab):
-        s = ab[0] * z + ab[1]
-        return float(np.sum(np.logaddexp(0, s) - y * s))
-    a, b = minimize(nll, [1.0, 0.0], method="Nelder-Mead").x
-    return {"a": float(a), "b": float(b)}
+    if top is None:
+        a, b = minimize(lambda ab: _nll(ab[0] * z + ab[1], y), [1.0, 0.0], method="Nelder-Mead").x
+        return {"a": float(a), "b": float(b)}
+    t = np.asarray(top, float)
+    a, c, b = minimize(lambda v: _nll(v[0] * z + v[1] * t + v[2], y), [1.0, 0.0, 0.0], method="Nelder-Mead").x
+    return {"a": float(a), "b": float(b), "c": float(c)}
 
 
 def expected_calibration_error(p, y, bins: int = 10) -> float:

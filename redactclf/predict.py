@@ -22,8 +22,9 @@ from .ingest import iter_pages, source_name
 
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
-           'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'page_probability', 'net_probs',
-           'load_model', 'upsample_cells', 'map_regions', 'content_box', 'page_boxes', 'iter_classify', 'classify']
+           'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
+           'net_probs', 'load_model', 'upsample_cells', 'map_regions', 'content_box', 'page_boxes', 'iter_classify',
+           'audit_fields', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -121,11 +122,21 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
 
 
-def page_probability(logit: np.ndarray, record: dict) -> np.ndarray:
-    """Calibrated P(redacted) of a map model's page logit: sigmoid(a * logit + b), (a, b) fitted on the
-    validation split and stored in the record (identity when absent)."""
+def top_logits(cell_logits: np.ndarray, k: int = 4) -> np.ndarray:
+    """Mean of each page's `k` highest cell logits (as `redmap.top_cells`): (B, 1, h, w) → (B,)."""
+    flat = np.asarray(cell_logits, dtype=np.float64).reshape(len(cell_logits), -1)
+    return np.sort(flat, axis=1)[:, -k:].mean(axis=1)
+
+
+def page_probability(logit: np.ndarray, record: dict, top: np.ndarray | None = None) -> np.ndarray:
+    """Calibrated P(redacted) of a map model's page: sigmoid(a * page logit + c * top-cell logit + b), with
+    (a, b, c) fitted on the validation split and stored in the record (identity when absent; c = 0 is Platt
+    scaling of the page logit alone)."""
     cal = record.get("calibration", {})
-    return _sigmoid(cal.get("a", 1.0) * np.asarray(logit, dtype=np.float64) + cal.get("b", 0.0)).astype(np.float32)
+    z = cal.get("a", 1.0) * np.asarray(logit, dtype=np.float64) + cal.get("b", 0.0)
+    if cal.get("c") and top is not None:
+        z = z + cal["c"] * np.asarray(top, dtype=np.float64)
+    return _sigmoid(z).astype(np.float32)
 
 
 def net_probs(net, x: np.ndarray, idx: int) -> np.ndarray:
@@ -146,7 +157,7 @@ def _torch_predictor(path: Path, record: dict, threads: int | None = None):
         def run(x):
             with torch.inference_mode():
                 page, cells = net(torch.from_numpy(x))
-            return page_probability(page.numpy(), record), _sigmoid(cells.numpy()[:, 0])
+            return page_probability(page.numpy(), record, top_logits(cells.numpy())), _sigmoid(cells.numpy()[:, 0])
         return run, "map"
     idx = list(learn.dls.vocab).index(REDACTED)
     return (lambda x: (net_probs(net, x, idx), None)), "classifier"
@@ -164,7 +175,7 @@ def _onnx_predictor(path: Path, record: dict, threads: int | None = None):
     if [o.name for o in sess.get_outputs()] == ["page", "cells"]:
         def run(x):
             page, cells = sess.run(None, {name: x})
-            return page_probability(page, record), _sigmoid(cells[:, 0])
+            return page_probability(page, record, top_logits(cells)), _sigmoid(cells[:, 0])
         return run, "map"
     idx = LABELS.index(REDACTED)
 
@@ -304,28 +315,48 @@ def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool)
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
                   batch_size: int = 8, threshold: float = 0.5, max_pages: int | None = None,
-                  pages=None) -> Iterator[PageResult]:
+                  pages=None, audit: bool = False, show_leaked_text: bool = False) -> Iterator[PageResult]:
     """Yield a `PageResult` for each page of `src` (path, bytes, file object or PIL image);
-    `pages` restricts to those page numbers (see `ingest.iter_pages`)."""
+    `pages` restricts to those page numbers (see `ingest.iter_pages`). With `audit`, each box also gets its
+    style and exemption code and each page its leak check (`audit.DocumentAudit`); the text hidden under a
+    leaking redaction is only put in the record with `show_leaked_text`."""
     model = model or load_model()
     name = source_name(src)
+    if audit and hasattr(src, "read"):  # the audit reads the document too: read a file object once
+        src = src.read()
     batch: list[tuple[int, Image.Image, float]] = []
     page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
-    while True:
-        t0 = time.perf_counter()
-        nxt = next(page_iter, None)
-        if nxt is not None:
-            if max_pages is not None and nxt[0] > max_pages:
-                raise TooManyPagesError(f"{name}: more than {max_pages} pages; split it or use `redactclf batch`")
-            batch.append((nxt[0], nxt[1], (time.perf_counter() - t0) * 1000))
-        if batch and (nxt is None or len(batch) >= batch_size):
-            yield from _run_batch(name, batch, model, debug, threshold)
-            batch = []
-        if nxt is None:
-            return
+    doc_audit = None
+    try:
+        while True:
+            t0 = time.perf_counter()
+            nxt = next(page_iter, None)
+            if nxt is not None:
+                if max_pages is not None and nxt[0] > max_pages:
+                    raise TooManyPagesError(f"{name}: more than {max_pages} pages; split it or use `redactclf batch`")
+                batch.append((nxt[0], nxt[1], (time.perf_counter() - t0) * 1000))
+                if audit and doc_audit is None:
+                    from redactclf.audit import DocumentAudit
+                    doc_audit = DocumentAudit(src, show_text=show_leaked_text)
+            if batch and (nxt is None or len(batch) >= batch_size):
+                yield from _run_batch(name, batch, model, debug, threshold, doc_audit)
+                batch = []
+            if nxt is None:
+                return
+    finally:
+        if doc_audit is not None:
+            doc_audit.close()
 
 
-def _run_batch(name, batch, model, debug, threshold):
+def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
+    """Style, code and reversibility warning of each box, and the page's leak check, from `audit.DocumentAudit`."""
+    a = doc_audit.page(page, found.get("boxes", []), frame)
+    boxes = [{**b, "style": ab["style"], "code": ab["code"], "warning": ab["warning"]}
+             for b, ab in zip(found.get("boxes", []), a["boxes"])]
+    return {**found, "boxes": boxes, "leak_check": a["leak_check"], "leaks": a["leaks"] or []}
+
+
+def _run_batch(name, batch, model, debug, threshold, doc_audit=None):
     t0 = time.perf_counter()
     small = resize_pages([im for _, im, _ in batch], model.input_size)
     x = normalize(small)
@@ -340,6 +371,8 @@ def _run_batch(name, batch, model, debug, threshold):
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if p >= threshold else CLEAN
         found = page_boxes(cells[i], im_small, frame, label == REDACTED) if cells is not None else {}
+        if doc_audit is not None:
+            found = audit_fields(doc_audit, page, found, frame)
         dbg = None
         if debug:
             dbg = {"image": im, "size": im.size, "model": model.identity(), "document_likeness": like,
@@ -354,7 +387,8 @@ def _run_batch(name, batch, model, debug, threshold):
 
 def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
              batch_size: int = 8, threshold: float = 0.5, max_pages: int | None = None,
-             pages=None) -> list[PageResult]:
+             pages=None, audit: bool = False, show_leaked_text: bool = False) -> list[PageResult]:
     """Classify every page of `src`; returns one `PageResult` per page (see `iter_classify`)."""
     return list(iter_classify(src, model=model, debug=debug, dpi=dpi, batch_size=batch_size,
-                              threshold=threshold, max_pages=max_pages, pages=pages))
+                              threshold=threshold, max_pages=max_pages, pages=pages, audit=audit,
+                              show_leaked_text=show_leaked_text))
