@@ -24,8 +24,9 @@ from .ingest import count_pages, iter_pages, open_pdf, read_source, sniff_kind
 
 # %% auto #0
 __all__ = ['RED', 'SCHEMA', 'PAGE_EXTRA', 'PAGE_FIELDS', 'PAGE_CSV', 'DOC_CSV', 'discover', 'plural', 'share_text', 'area_share',
-           'doc_summary', 'page_view', 'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store',
-           'classify_task', 'plan', 'run_batch', 'collect', 'write_reports', 'summary_text', 'report_html']
+           'doc_summary', 'box_codes_of', 'codes_text', 'leaks_text', 'page_code_table', 'audit_parts', 'page_view',
+           'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store', 'classify_task', 'plan', 'run_batch',
+           'collect', 'write_reports', 'summary_text', 'report_html']
 
 # %% ../nbs/08_batch.ipynb #7f1f7bff
 def discover(inputs) -> list[Path]:
@@ -66,7 +67,8 @@ def area_share(pages: list[dict]) -> float | None:
 
 
 def doc_summary(pages: list[dict]) -> str:
-    """'12 of 40 pages redacted, 7% of page area, 3 pages need review' from one document's page records."""
+    """'12 of 40 pages redacted, 7% of page area, 3 pages need review' from one document's page records; pages
+    audited (`leak_check` set) add their codes and leaks: '..., codes (b)(6) ×31, (b)(7)(C) ×4, 1 leaking redaction'."""
     n, red = len(pages), sum(p["label"] == REDACTED for p in pages)
     parts = [f"{red} of {plural(n, 'page')} redacted"]
     share = area_share(pages)
@@ -75,7 +77,51 @@ def doc_summary(pages: list[dict]) -> str:
     review = sum(bool(p.get("needs_review")) for p in pages)
     if review:
         parts.append(f"{plural(review, 'page')} need{'s' * (review == 1)} review")
-    return ", ".join(parts)
+    return ", ".join(parts + audit_parts(pages))
+
+
+def box_codes_of(boxes) -> list[str | None]:
+    """The exemption code of each audited box (None: no code written on or beside it), as `audit.code_table`
+    counts them; boxes that were not audited (no "code" key) are left out."""
+    return [b.get("code") for b in boxes or [] if "code" in b]
+
+
+def codes_text(table: list[dict]) -> str:
+    """'(b)(6) ×31, (b)(7)(C) ×4' from `audit.code_table` rows, boxes with no code left out; '' when none."""
+    return ", ".join(f"{r['code']} ×{r['count']}" for r in table if r["code"] != "none")
+
+
+def leaks_text(n: int) -> str:
+    """'1 leaking redaction', '3 leaking redactions'."""
+    return plural(n, "leaking redaction")
+
+
+def page_code_table(pages: list[dict]) -> list[dict]:
+    """`audit.code_table` (code, count, pages) of page records: dicts with "page", "boxes" (and "source")."""
+    from redactclf.audit import code_table
+    return code_table({"source": p.get("source"), "page": p.get("page"), "codes": box_codes_of(p.get("boxes"))}
+                      for p in pages)
+
+
+def audit_parts(pages: list[dict]) -> list[str]:
+    """What the audit found on these page records, in words: their codes, then the leaking redactions (or 'no
+    leaking redaction') and the pages that could not be checked (no text layer). [] when none was audited."""
+    audited = [p for p in pages if p.get("leak_check")]
+    if not audited:
+        return []
+    parts = []
+    codes = codes_text(page_code_table(audited))
+    if codes:
+        parts.append(f"codes {codes}")
+    leaks = sum(len(p.get("leaks") or []) for p in audited)
+    unchecked = sum(p["leak_check"] == "not checkable" for p in audited)
+    if leaks:
+        parts.append(leaks_text(leaks))
+    elif unchecked < len(audited):
+        parts.append("no leaking redaction")
+    if unchecked:
+        parts.append(f"{plural(unchecked, 'page')} not checkable for leaks")
+    return parts
 
 
 RED = (220, 20, 20)

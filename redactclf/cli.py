@@ -14,7 +14,7 @@ from pathlib import Path
 from .core import InputError
 
 # %% auto #0
-__all__ = ['LONG_RUN', 'page_line', 'build_parser', 'main']
+__all__ = ['LONG_RUN', 'page_line', 'audit_words', 'build_parser', 'main']
 
 # %% ../nbs/10_cli.ipynb #e4eeeeec
 LONG_RUN = 20  # pages from which `classify` shows a progress bar (on stderr)
@@ -22,15 +22,35 @@ LONG_RUN = 20  # pages from which `classify` shows a progress bar (on stderr)
 
 def page_line(r) -> str:
     """The plain output line of one page: file, page, verdict, P(redacted), redacted share ("-" when the model
-    measured none) and number of boxes, then "needs review" and the page's warning when it has them."""
+    measured none) and number of boxes, then "needs review" and the page's warning when it has them.
+    An audited page (`leak_check` set) adds its codes, its leak check and the warnings of its boxes; the hidden
+    text only when the pipeline was asked for it (`show_leaked_text`)."""
     from redactclf.batch import share_text
     parts = [r.source, f"page {r.page}", r.label, f"p_redacted={r.p_redacted:.3f}",
              f"redacted_share={share_text(r.redacted_share)}", f"boxes={len(r.boxes)}"]
+    if r.leak_check is not None:
+        parts += audit_words(r)
     if r.needs_review:
         parts.append("needs review")
     if r.warning:
         parts.append(f"warning: {r.warning}")
+    parts += [f"warning: {w}" for w in dict.fromkeys(b.get("warning") for b in r.boxes) if w]
     return "\t".join(parts)
+
+
+def audit_words(r) -> list[str]:
+    """The audit of one page (`PageResult` with `leak_check`) as plain-line parts: its codes, its leak check and,
+    only when the record carries it, the hidden text of each leak."""
+    from redactclf.batch import codes_text, page_code_table, plural
+    codes = codes_text(page_code_table([{"page": r.page, "boxes": r.boxes}]))
+    parts = [f"codes={codes or '-'}"]
+    n = len(r.leaks or [])
+    if r.leak_check == "leak":
+        parts.append(f"LEAK: {plural(n, 'redaction')} leak{'s' * (n == 1)}")
+    else:
+        parts.append(f"leak check: {r.leak_check}")
+    parts += [f"hidden text: {json.dumps(leak['text'], ensure_ascii=False)}" for leak in r.leaks or [] if "text" in leak]
+    return parts
 
 
 def _say(line: str, err: bool = False):
@@ -56,7 +76,8 @@ def _classify_cmd(args) -> int:
     failed = 0
     for f in args.files:
         try:
-            for r in iter_classify(f, model=model, threshold=args.threshold):
+            for r in iter_classify(f, model=model, threshold=args.threshold, audit=args.audit or args.show_leaked_text,
+                                   show_leaked_text=args.show_leaked_text):
                 _say(json.dumps(r.to_dict()) if args.json else page_line(r))
                 bar.update(1)
         except InputError as e:
@@ -96,6 +117,14 @@ def _monitor_cmd(args) -> int:
     return 1 if rep["alerts"] else 0
 
 
+def _audit_args(p):
+    p.add_argument("--audit", action="store_true",
+                   help="also check each redaction for text left under it and read its exemption code and style "
+                        "(about 40%% slower)")
+    p.add_argument("--show-leaked-text", action="store_true",
+                   help="print the text found under leaking redactions (implies --audit; it is sensitive)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `redactclf` command."""
     p = argparse.ArgumentParser(prog="redactclf", description="Tell, page by page, whether documents are redacted.")
@@ -106,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--model", help="model file (.pkl or .onnx); default: the shipped model")
     c.add_argument("--threshold", type=float, default=0.5, help="P(redacted) at or above which a page is redacted")
     c.add_argument("--quiet", action="store_true", help=f"no progress bar (shown on stderr from {LONG_RUN} pages)")
+    _audit_args(c)
     c.set_defaults(func=_classify_cmd)
     b = sub.add_parser("batch", help="classify whole folders offline into CSV/JSON/HTML reports (resumable)")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (walked recursively)")
