@@ -23,10 +23,10 @@ from .core import RENDER_DPI, REDACTED, InputError
 from .ingest import count_pages, iter_pages, open_pdf, read_source, sniff_kind
 
 # %% auto #0
-__all__ = ['RED', 'SCHEMA', 'PAGE_EXTRA', 'PAGE_FIELDS', 'PAGE_CSV', 'DOC_CSV', 'discover', 'plural', 'share_text', 'area_share',
-           'doc_summary', 'box_codes_of', 'codes_text', 'leaks_text', 'page_code_table', 'audit_parts', 'page_view',
-           'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store', 'classify_task', 'plan', 'run_batch',
-           'collect', 'write_reports', 'summary_text', 'report_html']
+__all__ = ['RED', 'SCHEMA', 'PAGE_EXTRA', 'PAGE_FIELDS', 'PAGE_CSV', 'DOC_CSV', 'CODES_CSV', 'discover', 'plural', 'share_text',
+           'area_share', 'doc_summary', 'box_codes_of', 'codes_text', 'leaks_text', 'page_code_table', 'audit_parts',
+           'page_view', 'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store', 'classify_task', 'plan',
+           'run_batch', 'collect', 'write_reports', 'leak_line', 'summary_text', 'report_html']
 
 # %% ../nbs/08_batch.ipynb #7f1f7bff
 def discover(inputs) -> list[Path]:
@@ -254,7 +254,7 @@ CREATE TABLE IF NOT EXISTS pages (path TEXT, page INTEGER, label TEXT, p_redacte
 """
 # what the pipeline says of a page besides its verdict; added to a store made before they existed
 PAGE_EXTRA = {"needs_review": "INTEGER", "boxes": "TEXT", "redacted_share": "REAL", "content_share": "REAL",
-              "frame_size": "TEXT"}
+              "frame_size": "TEXT", "leak_check": "TEXT", "leaks": "TEXT"}
 PAGE_FIELDS = ["page", "label", "p_redacted", "thumb", "warning", *PAGE_EXTRA]
 
 
@@ -290,12 +290,13 @@ class Store:
                 [(str(path), r["page"], r["label"], r["p_redacted"], r.get("thumb"), r.get("warning"),
                   None if r.get("needs_review") is None else int(r["needs_review"]), json.dumps(r.get("boxes") or []),
                   r.get("redacted_share"), r.get("content_share"),
-                  json.dumps(list(r["frame_size"])) if r.get("frame_size") else None) for r in rows])
+                  json.dumps(list(r["frame_size"])) if r.get("frame_size") else None, r.get("leak_check"),
+                  json.dumps(r.get("leaks") or []) if r.get("leak_check") else None) for r in rows])
             self.db.execute("INSERT OR REPLACE INTO tasks VALUES (?,?,?)", (str(path), start, stop))
 
     def pages(self) -> list[tuple]:
         """(path, page, label, p_redacted, thumb, warning, needs_review, boxes, redacted_share, content_share,
-        frame_size) of every page, boxes and frame as JSON text."""
+        frame_size, leak_check, leaks) of every page, boxes, frame and leaks as JSON text (leak_check NULL: not audited)."""
         return self.db.execute(f"SELECT path, {', '.join(PAGE_FIELDS)} FROM pages ORDER BY path, page").fetchall()
 
     def files(self) -> list[tuple]:
@@ -311,14 +312,16 @@ def _init_worker(model_path, backend):
     _WORKER["model"] = load_model(model_path, backend=backend, threads=1)  # torch is imported only for a torch model
 
 
-def classify_task(task: tuple, model=None, thumbs_dir=None) -> dict:
-    """Run the pipeline on one task (path, start, stop); returns page rows or the file's error."""
+def classify_task(task: tuple, model=None, thumbs_dir=None, audit: bool = False, show_leaked_text: bool = False) -> dict:
+    """Run the pipeline on one task (path, start, stop); returns page rows or the file's error. With `audit`, each
+    row carries its boxes' styles and codes and its leak check (the hidden text only with `show_leaked_text`)."""
     from redactclf.predict import iter_classify
     path, start, stop = task
     model = model or _WORKER["model"]
     rows = []
     try:
-        for r in iter_classify(path, model=model, pages=range(start, stop), debug=thumbs_dir is not None, batch_size=16):
+        for r in iter_classify(path, model=model, pages=range(start, stop), debug=thumbs_dir is not None, batch_size=16,
+                               audit=audit, show_leaked_text=show_leaked_text):
             row = dataclasses.replace(r, debug=None).to_dict()  # what the pipeline says (the page image left out)
             row.pop("source")
             if thumbs_dir is not None and r.label == REDACTED:  # the whole page, its boxes drawn
@@ -365,8 +368,13 @@ def _finish_files(store: Store):
 
 
 def run_batch(inputs, out, workers: int = 2, chunk: int = 32, engine: str = "local", model_path=None,
-              backend: str = "auto", progress: bool = True, thumbs: bool = True) -> dict:
-    """Classify every page of every file under `inputs` into `out`; resumable. Returns the collection summary."""
+              backend: str = "auto", progress: bool = True, thumbs: bool = True, audit: bool = False,
+              show_leaked_text: bool = False) -> dict:
+    """Classify every page of every file under `inputs` into `out`; resumable. Returns the collection summary.
+    `audit` (implied by `show_leaked_text`) checks leaks and reads codes and styles (`iter_classify(audit=True)`);
+    the text under a leaking redaction is stored, and put in report.json, only with `show_leaked_text`."""
+    audit = audit or show_leaked_text
+    opts = (audit, show_leaked_text)
     store = Store(out)
     thumbs_dir = None
     if thumbs:
@@ -385,17 +393,17 @@ def run_batch(inputs, out, workers: int = 2, chunk: int = 32, engine: str = "loc
         bar.update(stop - start)
 
     if engine == "ray":
-        _run_ray(tasks, record, model_path, backend, workers, thumbs_dir)
+        _run_ray(tasks, record, model_path, backend, workers, thumbs_dir, opts)
     elif workers <= 1:
         from redactclf.predict import load_model
         model = load_model(model_path, backend=backend)
         for t in tasks:
-            record(classify_task(t, model, thumbs_dir))
+            record(classify_task(t, model, thumbs_dir, *opts))
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(model_path, backend)) as ex:
             pending, it = set(), iter(tasks)
             for t in it:
-                pending.add(ex.submit(classify_task, t, None, thumbs_dir))
+                pending.add(ex.submit(classify_task, t, None, thumbs_dir, *opts))
                 if len(pending) >= 2 * workers:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for f in done:
@@ -410,20 +418,20 @@ def run_batch(inputs, out, workers: int = 2, chunk: int = 32, engine: str = "loc
 class _RayClassifier:
     """Ray Data callable: loads the model once per worker, classifies a batch of tasks."""
 
-    def __init__(self, model_path, backend, thumbs_dir):
+    def __init__(self, model_path, backend, thumbs_dir, opts=(False, False)):
         from redactclf.predict import load_model
         self.model = load_model(model_path, backend=backend, threads=1)
-        self.thumbs_dir = thumbs_dir
+        self.thumbs_dir, self.opts = thumbs_dir, tuple(opts)
 
     def __call__(self, batch: dict) -> dict:
         out = {"result": []}
         for path, start, stop in zip(batch["path"], batch["start"], batch["stop"]):
-            res = classify_task((str(path), int(start), int(stop)), self.model, self.thumbs_dir)
+            res = classify_task((str(path), int(start), int(stop)), self.model, self.thumbs_dir, *self.opts)
             out["result"].append(json.dumps(res))
         return out
 
 
-def _run_ray(tasks, record, model_path, backend, workers, thumbs_dir):
+def _run_ray(tasks, record, model_path, backend, workers, thumbs_dir, opts=(False, False)):
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # never phone home: batch runs offline
     import ray
     if not tasks:
@@ -433,7 +441,7 @@ def _run_ray(tasks, record, model_path, backend, workers, thumbs_dir):
         local = {} if cluster else {"num_cpus": workers, "_node_ip_address": "127.0.0.1"}  # a local Ray stays on loopback
         ray.init(address=cluster, include_dashboard=False, log_to_driver=False, **local)
     ds = ray.data.from_items([{"path": p, "start": s, "stop": e} for p, s, e in tasks])
-    ds = ds.map_batches(_RayClassifier, fn_constructor_args=(model_path, backend, thumbs_dir),
+    ds = ds.map_batches(_RayClassifier, fn_constructor_args=(model_path, backend, thumbs_dir, opts),
                         batch_size=1, concurrency=workers, num_cpus=1)
     for row in ds.iter_rows():
         res = json.loads(row["result"])
@@ -441,13 +449,39 @@ def _run_ray(tasks, record, model_path, backend, workers, thumbs_dir):
         record(res)
 
 # %% ../nbs/08_batch.ipynb #5574c24a
+def _counts(values) -> str:
+    """'grey ×2, black ×1': how often each value comes, commonest first."""
+    from collections import Counter
+    return ", ".join(f"{k} ×{n}" for k, n in Counter(values).most_common())
+
+
 def _page(row: tuple) -> dict:
-    path, n, lab, pr, th, w, review, boxes, share, content, frame = row
+    path, n, lab, pr, th, w, review, boxes, share, content, frame, leak_check, leaks = row
     boxes = json.loads(boxes) if boxes else []
-    return {"source": path, "page": n, "label": lab, "p_redacted": round(pr, 6),
-            "needs_review": None if review is None else bool(review), "n_boxes": len(boxes), "redacted_share": share,
-            "content_share": content, "boxes": boxes, "frame_size": json.loads(frame) if frame else None,
-            "status": "ok", "thumb": th, "warning": w or ""}
+    leaks = json.loads(leaks) if leak_check and leaks else []
+    rec = {"source": path, "page": n, "label": lab, "p_redacted": round(pr, 6),
+           "needs_review": None if review is None else bool(review), "n_boxes": len(boxes), "redacted_share": share,
+           "content_share": content, "boxes": boxes, "frame_size": json.loads(frame) if frame else None,
+           "status": "ok", "thumb": th, "warning": w or "",
+           "leak_check": leak_check, "n_leaks": len(leaks) if leak_check else None, "leaks": leaks,
+           "codes": None, "styles": None}  # leak_check None: the page was not audited
+    if leak_check:
+        rec["codes"] = codes_text(page_code_table([rec]))
+        rec["styles"] = _counts(b.get("style") for b in boxes)
+    return rec
+
+
+def _audit_summary(rs: list[dict]) -> dict:
+    """What the audit found on page records `rs`: pages audited, the code table, leaks (count, pages, types) and
+    pages that could not be checked for leaks. Counts only: never the hidden text."""
+    from collections import Counter
+    aud = [r for r in rs if r["leak_check"]]
+    return {"audited_pages": len(aud), "codes": page_code_table(aud) if aud else [],
+            "leaks": sum(r["n_leaks"] for r in aud),
+            "leak_pages": [r["page"] if len({x["source"] for x in rs}) == 1 else f"{r['source']}#{r['page']}"
+                           for r in aud if r["n_leaks"]],
+            "leak_types": dict(Counter(lk["type"] for r in aud for lk in r["leaks"]).most_common()),
+            "not_checkable": sum(r["leak_check"] == "not checkable" for r in aud)}
 
 
 def collect(store: Store) -> dict:
@@ -465,7 +499,7 @@ def collect(store: Store) -> dict:
                      "classified": len(rs), "redacted_pages": red, "share": round(red / len(rs), 4) if rs else 0.0,
                      "redacted_area": None if area is None else round(area, 5),
                      "needs_review": sum(bool(r["needs_review"]) for r in rs),
-                     "summary": doc_summary(rs) if rs else ""})
+                     "summary": doc_summary(rs) if rs else "", **_audit_summary(rs)})
     ok = [d for d in docs if d["status"] == "ok"]
     area = area_share(pages)
     coll = {"files": len(docs), "files_ok": len(ok), "files_error": sum(d["status"].startswith("error") for d in docs),
@@ -473,7 +507,8 @@ def collect(store: Store) -> dict:
             "redacted_pages": sum(r["label"] == REDACTED for r in pages),
             "needs_review": sum(bool(r["needs_review"]) for r in pages),
             "redacted_area": None if area is None else round(area, 5),
-            "documents_with_redactions": sum(d["redacted_pages"] > 0 for d in ok)}
+            "documents_with_redactions": sum(d["redacted_pages"] > 0 for d in ok),
+            **_audit_summary(pages), "documents_with_leaks": sum(d["leaks"] > 0 for d in docs)}
     coll["share"] = round(coll["redacted_pages"] / coll["pages"], 4) if coll["pages"] else 0.0
     return {"collection": coll, "documents": docs, "pages": pages}
 
@@ -487,16 +522,28 @@ def _csv(path, rows, fields):
 
 
 PAGE_CSV = ["source", "page", "label", "p_redacted", "needs_review", "n_boxes", "redacted_share", "content_share",
-            "warning", "status"]
-DOC_CSV = ["source", "status", "error", "pages", "redacted_pages", "share", "redacted_area", "needs_review"]
+            "warning", "status", "codes", "styles", "leak_check", "n_leaks"]
+DOC_CSV = ["source", "status", "error", "pages", "redacted_pages", "share", "redacted_area", "needs_review",
+           "audited_pages", "codes", "leaks", "leak_pages", "not_checkable"]
+CODES_CSV = ["scope", "code", "count", "pages"]
+
+
+def _code_rows(scope: str, table: list[dict]) -> list[dict]:
+    return [{"scope": scope, **row, "pages": " ".join(map(str, row["pages"]))} for row in table]
 
 
 def write_reports(store: Store) -> dict:
-    """Write pages.csv, documents.csv, report.json, summary.txt and report.html; returns the collection summary."""
+    """Write pages.csv, documents.csv, report.json, summary.txt and report.html, and codes.csv (the code table of the
+    collection, then of each document: scope, code, count, pages) when pages were audited; returns the collection
+    summary."""
     rep = collect(store)
     out = store.out
     _csv(out / "pages.csv", rep["pages"], PAGE_CSV)
-    _csv(out / "documents.csv", rep["documents"], DOC_CSV)
+    _csv(out / "documents.csv", [{**d, "codes": codes_text(d["codes"]), "leak_pages": " ".join(map(str, d["leak_pages"]))}
+                                 for d in rep["documents"]], DOC_CSV)
+    if rep["collection"]["audited_pages"]:
+        _csv(out / "codes.csv", _code_rows("collection", rep["collection"]["codes"])
+             + [r for d in rep["documents"] for r in _code_rows(d["source"], d["codes"])], CODES_CSV)
     (out / "report.json").write_text(json.dumps(rep, indent=1))
     (out / "summary.txt").write_text(summary_text(rep))
     (out / "report.html").write_text(report_html(rep))
@@ -516,7 +563,43 @@ def _headline(c: dict, html: bool = False) -> list[str]:
     lines = [files, pages, f"{plural(docs, 'document')} contain{'s' * (docs == 1)} redacted pages"]
     if c.get("needs_review"):
         lines.append(f"{plural(c['needs_review'], 'page')} need{'s' * (c['needs_review'] == 1)} review")
+    return lines + _audit_lines(c)
+
+
+def _audit_lines(c: dict) -> list[str]:
+    """The audit of a collection (or document) summary in words; [] when no page was audited."""
+    n = c.get("audited_pages")
+    if not n:
+        return []
+    codes = codes_text(c["codes"])
+    if codes:
+        lines = [f"exemption codes: {codes}"]
+    else:  # only "none" rows: boxes with nothing written; no rows: no box to read a code from
+        lines = ["exemption codes: none written on the redaction boxes" if c["codes"] else
+                 "exemption codes: none (no redaction boxes to read them from)"]
+    checked = n - c["not_checkable"]
+    if c["leaks"]:
+        where = f" in {plural(c['documents_with_leaks'], 'document')}" if "documents_with_leaks" in c else ""
+        lines.append(f"{leaks_text(c['leaks'])}{where}")
+    elif checked:
+        lines.append(f"no leaking redaction ({plural(checked, 'page')} checked)")
+    if c["not_checkable"]:
+        lines.append(f"{plural(c['not_checkable'], 'page')} not checkable for leaks (no text layer)")
+    if c.get("pages") and n < c["pages"]:
+        lines.append(f"{plural(c['pages'] - n, 'page')} not audited (classified by an earlier run without --audit)")
     return lines
+
+
+def leak_line(d: dict) -> str:
+    """'3 leaking redactions on pages 2, 7 (box-over-text ×2, redaction-annotation ×1)': a document's leaks,
+    counted, never their text."""
+    pages = d["leak_pages"]
+    where = f"page{'s' * (len(pages) != 1)} {', '.join(map(str, pages))}"
+    return f"{leaks_text(d['leaks'])} on {where} ({_counts_dict(d['leak_types'])})"
+
+
+def _counts_dict(counts: dict) -> str:
+    return ", ".join(f"{k} ×{n}" for k, n in counts.items())
 
 
 def summary_text(rep: dict) -> str:
@@ -525,12 +608,17 @@ def summary_text(rep: dict) -> str:
     lines += [f"ERROR {Path(d['source']).name}: {d['error']}" for d in rep["documents"] if d["status"].startswith("error")]
     top = sorted((d for d in rep["documents"] if d["status"] == "ok"), key=lambda d: -d["share"])[:20]
     lines += ["", "Most redacted documents:"] + [f"  {Path(d['source']).name}: {d['summary']}" for d in top]
+    leaky = [d for d in rep["documents"] if d.get("leaks")]
+    if leaky:
+        lines += ["", "Leaking redactions (the text under them is still in the file):"]
+        lines += [f"  {Path(d['source']).name}: {leak_line(d)}" for d in leaky]
     return "\n".join(lines) + "\n"
 
 
 def report_html(rep: dict) -> str:
     """A self-contained HTML report: summary, links to the CSV/JSON beside it, a table per document, redacted share
-    per document, pages that need review, and thumbnails of the redacted pages with their boxes drawn."""
+    per document, the audit (codes of the collection and of each document, leaking redactions; only when pages were
+    audited), pages that need review, and thumbnails of the redacted pages with their boxes drawn."""
     esc = html.escape
     c = rep["collection"]
     docs = [d for d in rep["documents"] if d["status"] == "ok"]
@@ -561,10 +649,12 @@ def report_html(rep: dict) -> str:
     thumbs = "".join(
         f'<figure><img src="{esc(p["thumb"])}" alt="{esc(Path(p["source"]).name)} page {p["page"]}">'
         f'<figcaption>{esc(Path(p["source"]).name)} p.{p["page"]} · P(redacted) {p["p_redacted"]:.2f} · '
-        f'area {share_text(p["redacted_share"])}{" · <b>needs review</b>" if p["needs_review"] else ""}</figcaption></figure>'
+        f'area {share_text(p["redacted_share"])}{" · <b>needs review</b>" if p["needs_review"] else ""}'
+        f'{" · " + esc(p["codes"]) if p.get("codes") else ""}{" · <b>LEAK</b>" if p.get("n_leaks") else ""}</figcaption></figure>'
         for p in rep["pages"] if p.get("thumb"))
     head = _headline(c, html=True)
-    links = " · ".join(f'<a href="{f}">{f}</a>' for f in ("pages.csv", "documents.csv", "report.json", "summary.txt"))
+    files = ["pages.csv", "documents.csv", "report.json", "summary.txt"] + ["codes.csv"] * bool(c.get("audited_pages"))
+    links = " · ".join(f'<a href="{f}">{f}</a>' for f in files)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>redactclf report</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:6px;width:236px;vertical-align:top}}
 img{{border:1px solid #999;max-width:232px;max-height:300px}} figcaption{{font-size:12px}}
@@ -575,7 +665,36 @@ tr.err td{{color:#a00}}</style></head><body>
 <p id="files">Files beside this report: {links}</p>
 <h2>Documents</h2>{table}
 <h2>Share of pages redacted, per document</h2>{svg}
+{_audit_html(rep)}
 <h2>Pages that need review</h2><ul id="review">{review or "<li>none</li>"}</ul>
 <h2>Files with errors</h2><ul id="errors">{errors or "<li>none</li>"}</ul>
 <h2>Redacted pages (boxes in red)</h2><div id="thumbs">{thumbs}</div>
 <p><small>Generated {time.strftime('%Y-%m-%d %H:%M')}</small></p></body></html>"""
+
+
+def _audit_html(rep: dict) -> str:
+    """The exemption codes (collection, then per document: code, count, pages) and the leaking redactions per
+    document (count, pages, type; never the text), when pages were audited."""
+    esc = html.escape
+    c = rep["collection"]
+    if not c.get("audited_pages"):
+        return ""
+    coll = "".join(f'<tr><td>{esc(r["code"])}</td><td>{r["count"]}</td><td>{len(r["pages"])}</td>'
+                   f'<td>{sum(any(x["code"] == r["code"] for x in d.get("codes") or []) for d in rep["documents"])}</td></tr>'
+                   for r in c["codes"])
+    per_doc = "".join(f'<tr><td title="{esc(d["source"])}">{esc(Path(d["source"]).name)}</td><td>{esc(r["code"])}</td>'
+                      f'<td>{r["count"]}</td><td>{esc(", ".join(map(str, r["pages"])))}</td></tr>'
+                      for d in rep["documents"] for r in d.get("codes") or [])
+    leaks = "".join(f'<li><b title="{esc(d["source"])}">{esc(Path(d["source"]).name)}</b>: {esc(leak_line(d))}</li>'
+                    for d in rep["documents"] if d.get("leaks"))
+    checked = c["audited_pages"] - c["not_checkable"]
+    none = f"<li>none found ({plural(checked, 'page')} checked)</li>" if checked else "<li>no page could be checked</li>"
+    unchecked = (f"<p>{plural(c['not_checkable'], 'page')} could not be checked for leaks: no text layer (scans, "
+                 "images).</p>") if c["not_checkable"] else ""
+    return f"""<h2>Exemption codes</h2>
+<p>Codes read in or beside each redaction box ("none": nothing written; "unreadable": written but not read).</p>
+<table id="codes"><thead><tr><th>code</th><th>boxes</th><th>pages</th><th>documents</th></tr></thead><tbody>{coll}</tbody></table>
+<h3>Per document</h3>
+<table id="codes-per-document"><thead><tr><th>document</th><th>code</th><th>boxes</th><th>pages</th></tr></thead><tbody>{per_doc}</tbody></table>
+<h2>Leaking redactions</h2>
+<p>Redactions with the text they hide still in the file (it is not shown here).</p><ul id="leaks">{leaks or none}</ul>{unchecked}"""

@@ -92,9 +92,11 @@ def _classify_cmd(args) -> int:
 def _batch_cmd(args) -> int:
     from redactclf.batch import run_batch
     summary = run_batch(args.inputs, args.out, workers=args.workers, chunk=args.chunk, engine=args.engine,
-                        model_path=args.model, backend=args.backend, progress=not args.quiet)
+                        model_path=args.model, backend=args.backend, progress=not args.quiet,
+                        audit=args.audit, show_leaked_text=args.show_leaked_text)
     print((Path(args.out) / "summary.txt").read_text(), end="")
-    print(f"reports: {Path(args.out) / 'report.html'} (also pages.csv, documents.csv, report.json)")
+    also = "pages.csv, documents.csv, report.json" + (", codes.csv" if summary.get("audited_pages") else "")
+    print(f"reports: {Path(args.out) / 'report.html'} (also {also})")
     return 0 if summary["files_error"] == 0 else 2
 
 
@@ -146,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--model", help="model file (.pkl or .onnx); default: the shipped model")
     b.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto", help="inference backend")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    _audit_args(b)
     b.set_defaults(func=_batch_cmd)
     d = sub.add_parser("deploy", help="stage the app for a Hugging Face Space and upload it")
     d.add_argument("--space", required=True, help="OWNER/NAME of the Space")
