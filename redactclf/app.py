@@ -15,15 +15,17 @@ from pathlib import Path
 
 import gradio as gr
 
-from .batch import annotated_pdf, doc_summary, page_view, plural, redacted_pdf, share_text
+from .batch import (annotated_pdf, codes_text, doc_summary, leaks_text, page_code_table, page_view, plural,
+                              redacted_pdf, share_text)
 from .core import REDACTED, InputError, PageResult, repo_root
 from .ingest import count_pages
 from .monitor import log_predictions
 from .predict import iter_classify, load_model
 
 # %% auto #0
-__all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'CSV_FIELDS', 'EMPTY_UPLOAD', 'APP_THREADS', 'write_report',
-           'summarize', 'app_model', 'page_record', 'record_counts', 'summarize_records', 'classify_uploads',
+__all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'CSV_FIELDS', 'AUDIT_COLUMNS', 'AUDIT_FIELDS', 'AUDIT_CSV',
+           'AUDIT_LABEL', 'SHOW_TEXT_LABEL', 'EMPTY_UPLOAD', 'APP_THREADS', 'columns', 'write_report', 'summarize',
+           'app_model', 'page_record', 'record_counts', 'summarize_records', 'classify_uploads', 'leaks_cell',
            'table_row', 'pdf_downloads', 'classify_files', 'model_info', 'review_note', 'model_card', 'classify_pages',
            'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
 
@@ -35,6 +37,17 @@ RECORD_FIELDS = ["source", "page", "label", "p_redacted", "needs_review", "redac
                  "frame_size", "warning", "status", "error"]
 CSV_FIELDS = ["source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "n_boxes",
               "boxes", "frame_size", "warning", "status", "error"]
+AUDIT_COLUMNS = ["codes", "leaks"]  # with the audit: before "status"
+AUDIT_FIELDS = ["leak_check", "leaks"]  # with the audit: in each page's record (a leak's text only when asked for)
+AUDIT_CSV = ["codes", "leak_check", "n_leaks", "leaks"]
+AUDIT_LABEL = "Check leaks and read exemption codes (slower)"
+SHOW_TEXT_LABEL = "Show leaked text"
+
+
+def columns(audit: bool = False) -> list[str]:
+    """The results table's columns: `COLUMNS`, with `AUDIT_COLUMNS` before "status" when the pages were audited."""
+    i = COLUMNS.index("status")
+    return COLUMNS[:i] + AUDIT_COLUMNS * audit + COLUMNS[i:]
 EMPTY_UPLOAD = "Upload at least one PDF or page image (PNG, JPEG, TIFF), or pick an example, then press Classify."
 
 
@@ -47,14 +60,20 @@ def _paths(files) -> list[str]:
 
 
 def write_report(rows: list[dict], out_dir) -> list[str]:
-    """Write the page records as report.csv (boxes as JSON and their count) and report.json; returns both paths."""
+    """Write the page records as report.csv (boxes as JSON and their count; with the audit, the page's codes, leak
+    check and leaks as JSON) and report.json; returns both paths."""
     out = Path(out_dir)
+    audited = any(r.get("leak_check") for r in rows)
     with open(out / "report.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS + AUDIT_CSV * audited, extrasaction="ignore")
         w.writeheader()
         for r in rows:
+            extra = {}
+            if r.get("leak_check"):
+                extra = {"codes": codes_text(page_code_table([r])), "n_leaks": len(r["leaks"] or []),
+                         "leaks": json.dumps(r["leaks"] or [], ensure_ascii=False)}
             w.writerow({**r, "n_boxes": len(r["boxes"] or []), "boxes": json.dumps(r["boxes"] or []),
-                        "frame_size": json.dumps(r["frame_size"]) if r["frame_size"] else None})
+                        "frame_size": json.dumps(r["frame_size"]) if r["frame_size"] else None, **extra})
     (out / "report.json").write_text(json.dumps(rows, indent=1))
     return [str(out / "report.csv"), str(out / "report.json")]
 
@@ -78,12 +97,13 @@ def app_model():
 
 
 def page_record(name: str, r: PageResult | InputError) -> dict:
-    """JSON-ready record (`RECORD_FIELDS`) of one page verdict, or of a file that could not be read."""
+    """JSON-ready record (`RECORD_FIELDS`) of one page verdict, or of a file that could not be read. An audited page
+    adds `AUDIT_FIELDS` (leak check and leaks); its boxes carry their style, code and warning."""
     if isinstance(r, InputError):
         rec = {"source": name, "boxes": [], "status": f"error:{r.code}", "error": str(r)}
     else:  # drop the debug detail (page image) before `to_dict`, which would deep-copy it
         rec = {**dataclasses.replace(r, debug=None).to_dict(), "status": "ok", "error": None}
-    return {k: rec.get(k) for k in RECORD_FIELDS}
+    return {k: rec.get(k) for k in RECORD_FIELDS + AUDIT_FIELDS * (rec.get("leak_check") is not None)}
 
 
 def record_counts(records: list[dict]) -> tuple[int, int]:
@@ -98,15 +118,21 @@ def summarize_records(records: list[dict]) -> str:
     for r in records:
         if r["status"] == "ok":
             by_doc.setdefault(r["source"], []).append(r)
-    return summarize(*record_counts(records), [r["error"] for r in records if r["error"]],
+    text = summarize(*record_counts(records), [r["error"] for r in records if r["error"]],
                      [f"{r['source']} p.{r['page']}" for r in records if r["status"] == "ok" and r["warning"]],
                      [f"- `{name}`: {doc_summary(pages)}" for name, pages in by_doc.items()])
+    n = sum(len(r.get("leaks") or []) for r in records)
+    if n:
+        text += (f"\n\n⚠️ {leaks_text(n)}: the text under {'it is' if n == 1 else 'them is'} still in the file "
+                 "(see the leaks column).")
+    return text
 
 
-def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list, list[dict]]:
+def classify_uploads(files, *, debug: bool = False, on_page=None, audit: bool = False,
+                     show_leaked_text: bool = False) -> tuple[list, list[dict]]:
     """Classify uploaded files with `iter_classify`; returns ([(path, PageResult or InputError)], records).
     Raises `gr.Error` for an empty upload or more than `MAX_PAGES` pages. `on_page(done, total, name, result)`
-    is called after each page (progress)."""
+    is called after each page (progress). `audit` and `show_leaked_text` go to `iter_classify`."""
     paths = _paths(files)
     if not paths:
         raise gr.Error(EMPTY_UPLOAD)
@@ -124,7 +150,8 @@ def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list,
     for p in paths:
         name = Path(p).name
         try:
-            for r in iter_classify(p, model=model, debug=debug, max_pages=MAX_PAGES):
+            for r in iter_classify(p, model=model, debug=debug, max_pages=MAX_PAGES, audit=audit or show_leaked_text,
+                                   show_leaked_text=show_leaked_text):
                 items.append((p, r))
                 done += 1
                 if on_page:
@@ -136,12 +163,28 @@ def classify_uploads(files, *, debug: bool = False, on_page=None) -> tuple[list,
     return items, [page_record(Path(p).name, r) for p, r in items]
 
 # %% ../nbs/09_app.ipynb #4e270c4d
-def table_row(rec: dict) -> list:
-    """The results table's row (`COLUMNS`) of a page record: an error keeps the columns, its reason in the last."""
+def leaks_cell(rec: dict) -> str:
+    """The "leaks" cell of an audited page: '1 leaking redaction' (with the hidden text only when the record
+    carries it), 'no leak', 'not checkable (no text layer)'; '' when not audited."""
+    check = rec.get("leak_check")
+    if check == "leak":
+        texts = [json.dumps(lk["text"], ensure_ascii=False) for lk in rec["leaks"] if "text" in lk]
+        return leaks_text(len(rec["leaks"])) + (": " + "; ".join(texts) if texts else "")
+    return "not checkable (no text layer)" if check == "not checkable" else (check or "")
+
+
+def table_row(rec: dict, audit: bool = False) -> list:
+    """The results table's row (`columns(audit)`) of a page record: an error keeps the columns, its reason in the
+    last. With `audit`, the page's codes and leaks, and the reason adds the warnings of its boxes (pixelated, blurred)."""
     if rec["status"] != "ok":
-        return [rec["source"], None, "", None, "-", "", rec["status"], rec["error"]]
-    return [rec["source"], rec["page"], rec["label"], round(rec["p_redacted"], 4), share_text(rec["redacted_share"]),
-            "yes" if rec["needs_review"] else "no", "ok", rec["warning"] or ""]
+        return [rec["source"], None, "", None, "-", ""] + ["", ""] * audit + [rec["status"], rec["error"]]
+    row = [rec["source"], rec["page"], rec["label"], round(rec["p_redacted"], 4), share_text(rec["redacted_share"]),
+           "yes" if rec["needs_review"] else "no"]
+    reasons = [rec["warning"]]
+    if audit:
+        row += [codes_text(page_code_table([rec])) or "-" if rec.get("leak_check") else "", leaks_cell(rec)]
+        reasons += [b.get("warning") for b in rec["boxes"] or []]
+    return row + ["ok", "; ".join(dict.fromkeys(w for w in reasons if w))]
 
 
 def pdf_downloads(items: list, records: list[dict], out: Path) -> list[str]:
@@ -156,13 +199,17 @@ def pdf_downloads(items: list, records: list[dict], out: Path) -> list[str]:
     return [str(f) for f in (red, ann) if f]
 
 
-def classify_files(files, progress=gr.Progress()):
+def classify_files(files, audit: bool = False, show_leaked_text: bool = False, progress=gr.Progress()):
     """The page's event: classify uploaded files; returns (summary, table rows, gallery, downloads).
-    With nothing uploaded it only says what to do (no error: the outputs are emptied, not marked failed)."""
+    With nothing uploaded it only says what to do (no error: the outputs are emptied, not marked failed).
+    With `audit` (implied by `show_leaked_text`) the table is `{"headers": columns(True), "data": rows}`: it gains
+    the codes and leaks columns."""
     if not _paths(files):
         return EMPTY_UPLOAD, [], [], None
+    audit = bool(audit or show_leaked_text)
     items, records = classify_uploads(
-        files, debug=True, on_page=lambda done, total, name, r: progress((done, total), desc=f"{name}: page {r.page}"))
+        files, debug=True, on_page=lambda done, total, name, r: progress((done, total), desc=f"{name}: page {r.page}"),
+        audit=audit, show_leaked_text=bool(show_leaked_text))
     out = Path(tempfile.mkdtemp(prefix="redactclf-report-"))
     gallery = []
     for i, ((_, r), rec) in enumerate(zip(items, records)):
@@ -170,10 +217,12 @@ def classify_files(files, progress=gr.Progress()):
             thumb = out / f"page_{i:03d}.jpg"  # a file: Gradio rewrites a PIL image's cache file per request
             page_view(r.debug["image"], r.frame_size, r.boxes).save(thumb, quality=85)
             # what matters first: a caption is cut to the thumbnail's width
-            gallery.append((str(thumb), f"p.{r.page} · P {r.p_redacted:.2f} · area {share_text(r.redacted_share)} · "
+            leak = " · LEAK" if r.leaks else ""
+            gallery.append((str(thumb), f"p.{r.page} · P {r.p_redacted:.2f} · area {share_text(r.redacted_share)}{leak} · "
                                         f"{rec['source']}"))
     downloads = write_report(records, out) + pdf_downloads(items, records, out)
-    return summarize_records(records), [table_row(rec) for rec in records], gallery, downloads
+    rows = [table_row(rec, audit) for rec in records]
+    return summarize_records(records), {"headers": columns(True), "data": rows} if audit else rows, gallery, downloads
 
 
 def model_info() -> str:
@@ -209,13 +258,15 @@ def _uploaded_path(f) -> str:
                    "plain paths are refused.")
 
 
-def classify_pages(files: list[gr.FileData]) -> dict:
+def classify_pages(files: list[gr.FileData], audit: bool = False) -> dict:
     """Verdict for every page of the uploaded PDFs or page images, as plain JSON:
     summary, counts, model version and one record per page (`RECORD_FIELDS`: source, page, label, p_redacted,
-    needs_review, redacted_share, content_share, boxes, frame_size, warning, status, error)."""
+    needs_review, redacted_share, content_share, boxes, frame_size, warning, status, error).
+    `audit=True` (slower) adds each page's `leak_check` and `leaks` (box, type, hidden_chars; never the text) and
+    each box's style, code and warning."""
     if not isinstance(files, (list, tuple)):
         files = [files] if files else []
-    _, records = classify_uploads([_uploaded_path(f) for f in files])
+    _, records = classify_uploads([_uploaded_path(f) for f in files], audit=bool(audit))
     n_pages, n_redacted = record_counts(records)
     return {"summary": summarize_records(records), "n_pages": n_pages, "n_redacted": n_redacted,
             "n_errors": len(records) - n_pages, "model": app_model().version, "pages": records}
@@ -270,6 +321,10 @@ def build_demo() -> gr.Blocks:
                                 file_types=[".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"])
             with gr.Column(scale=1):
                 run = gr.Button("Classify", variant="primary")
+                audit = gr.Checkbox(value=False, label=AUDIT_LABEL, elem_id="audit",
+                                    info="Is the hidden text still in the file? Which exemption codes are written on the boxes?")
+                show_text = gr.Checkbox(value=False, label=SHOW_TEXT_LABEL, elem_id="show-leaked-text",
+                                        info="Shows the text a leaking redaction hides (sensitive); implies the check.")
                 # one example is one upload: a list of files, as the multi-file input takes
                 gr.Examples([[[e]] for e in examples], inputs=[files], label="Real pages from public releases")
         summary = gr.Markdown(elem_id="summary")
@@ -288,7 +343,7 @@ def build_demo() -> gr.Blocks:
         gr.Markdown(model_info())
         with gr.Accordion("Model card", open=False):
             gr.Markdown(model_card())
-        run.click(classify_files, inputs=[files], outputs=[summary, table, gallery, report], api_name="classify",
+        run.click(classify_files, inputs=[files, audit, show_text], outputs=[summary, table, gallery, report], api_name="classify",
                   concurrency_id="model").then(
             lambda t: gr.Dropdown(choices=page_choices(t), value=None), inputs=[table], outputs=[flag_page],
             api_visibility="private")
