@@ -100,3 +100,70 @@ def test_report_per_document_and_progress_bar(collection, tmp_path):
     assert all({"needs_review", "n_boxes", "redacted_share", "content_share", "boxes"} <= set(p) for p in report["pages"])
     html = (out / "report.html").read_text()
     assert html.count("<tr><td title=") == 6 and html.count("<figure>") == report["collection"]["redacted_pages"]
+
+
+SECRET = "John Q. Smith, 12 Elm Street"
+
+
+def memo(path: Path, secret: bool = True) -> Path:
+    """A one-page memo with a black box drawn over live text (the text still in the file when `secret`)."""
+    import fitz
+    doc = fitz.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
+    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
+    x1 = x0 + fitz.get_text_length(SECRET, fontsize=11)
+    page.insert_text((72, 120), "The witness was " + (SECRET if secret else ""), fontsize=11)
+    page.insert_text((x1, 120), " who said nothing more.", fontsize=11)
+    page.draw_rect(fitz.Rect(x0 - 1, 108, x1 + 1, 124), color=None, fill=(0, 0, 0))
+    path.write_bytes(doc.tobytes())
+    return path
+
+
+def test_audit_run_resumes_an_old_store_and_reports_leaks_without_text(tmp_path):
+    import fitz
+    root = tmp_path / "memos"
+    root.mkdir()
+    memo(root / "leaky.pdf")
+    tidy = memo(root / "tidy.pdf", secret=False)
+    fitz.open(root / "leaky.pdf")[0].get_pixmap(dpi=100).save(root / "scan.png")
+    out = tmp_path / "out"
+    out.mkdir()
+    with sqlite3.connect(out / "results.sqlite") as db:  # a store of a release before the audit: tidy.pdf done
+        db.executescript(f"""
+        CREATE TABLE files (path TEXT PRIMARY KEY, status TEXT, error TEXT, pages INTEGER);
+        CREATE TABLE tasks (path TEXT, start INTEGER, stop INTEGER, PRIMARY KEY (path, start));
+        CREATE TABLE pages (path TEXT, page INTEGER, label TEXT, p_redacted REAL, thumb TEXT, warning TEXT,
+            needs_review INTEGER, boxes TEXT, redacted_share REAL, content_share REAL, frame_size TEXT, PRIMARY KEY (path, page));
+        INSERT INTO files VALUES ('{tidy.resolve()}', 'ok', '', 1);
+        INSERT INTO tasks VALUES ('{tidy.resolve()}', 1, 2);
+        INSERT INTO pages VALUES ('{tidy.resolve()}', 1, 'redacted', 0.9, NULL, NULL, 0, '[]', NULL, NULL, '[850, 1100]');""")
+    done = subprocess.run([CLI, "batch", str(root), "--out", str(out), "--workers", "1", "--audit"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads((out / "report.json").read_text())
+    docs = {Path(d["source"]).name: d for d in report["documents"]}
+    assert (docs["leaky.pdf"]["leaks"], docs["leaky.pdf"]["leak_pages"], docs["leaky.pdf"]["leak_types"]) == (
+        1, [1], {"box-over-text": 1})
+    assert docs["scan.png"]["not_checkable"] == 1 and docs["tidy.pdf"]["audited_pages"] == 0  # done before: not redone
+    c = report["collection"]
+    assert (c["pages"], c["audited_pages"], c["leaks"], c["documents_with_leaks"]) == (3, 2, 1, 1)
+    leak = next(p for p in report["pages"] if p["source"].endswith("leaky.pdf"))["leaks"][0]
+    assert leak["hidden_chars"] == len(SECRET.replace(" ", "")) and "text" not in leak
+    codes = list(csv.DictReader(open(out / "codes.csv")))
+    assert all(set(r) == {"scope", "code", "count", "pages"} for r in codes)
+    for line in ("1 leaking redaction in 1 document", "1 page not checkable for leaks (no text layer)",
+                 "1 page not audited (classified by an earlier run without --audit)",
+                 "  leaky.pdf: 1 leaking redaction on page 1 (box-over-text ×1)"):
+        assert line in done.stdout.splitlines(), line
+    html = (out / "report.html").read_text()
+    assert '<ul id="leaks"><li><b title=' in html and 'href="codes.csv"' in html
+    written = done.stdout + done.stderr + "".join(f.read_bytes().decode("latin-1") for f in out.rglob("*") if f.is_file())
+    assert not any(w in written for w in ("John", "Smith", "Elm Street"))  # the hidden text: nowhere, the store included
+
+    shown = tmp_path / "shown"
+    done = subprocess.run([CLI, "batch", str(root / "leaky.pdf"), "--out", str(shown), "--workers", "1", "--quiet",
+                           "--show-leaked-text"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and SECRET not in done.stdout + done.stderr
+    assert json.loads((shown / "report.json").read_text())["pages"][0]["leaks"][0]["text"] == SECRET  # asked for
+    assert not any(SECRET in (shown / f).read_text() for f in ("report.html", "summary.txt", "pages.csv", "documents.csv"))

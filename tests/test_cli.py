@@ -59,3 +59,58 @@ def test_plain_output_keeps_warnings_and_long_runs_show_progress(real_pages, tmp
     n = LONG_RUN + 3
     assert f"{n}/{n} pages" in out.stderr and "pages/s" in out.stderr and "ETA" in out.stderr
     assert "pages/s" not in run("classify", "--quiet", long_pdf).stderr
+
+
+SECRET = "John Q. Smith, 12 Elm Street"
+SECRET_WORDS = ("John", "Smith", "Elm Street")
+
+
+def leaky_memo(path: Path, secret: bool = True) -> Path:
+    """A one-page memo with a black box drawn over live text (the text still in the file when `secret`)."""
+    import fitz
+    doc = fitz.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
+    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
+    x1 = x0 + fitz.get_text_length(SECRET, fontsize=11)
+    page.insert_text((72, 120), "The witness was " + (SECRET if secret else ""), fontsize=11)
+    page.insert_text((x1, 120), " who said nothing more.", fontsize=11)
+    page.draw_rect(fitz.Rect(x0 - 1, 108, x1 + 1, 124), color=None, fill=(0, 0, 0))
+    path.write_bytes(doc.tobytes())
+    return path
+
+
+def test_audit_reports_the_leak_never_its_text(tmp_path):
+    import fitz
+    leaky = leaky_memo(tmp_path / "leaky.pdf")
+    scan = tmp_path / "scan.png"  # the same page scanned: no text layer
+    fitz.open(leaky)[0].get_pixmap(dpi=100).save(scan)
+    out = run("classify", "--audit", "--json", leaky, scan)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["leak_check"] for r in rows] == ["leak", "not checkable"]
+    assert [(lk["type"], lk["hidden_chars"]) for lk in rows[0]["leaks"]] == [("box-over-text", len(SECRET.replace(" ", "")))]
+    assert "text" not in rows[0]["leaks"][0] and rows[1]["leaks"] == []
+    assert all({"style", "code", "warning"} <= set(b) for r in rows for b in r["boxes"])  # whatever boxes the model drew
+    assert not any(w in out.stdout + out.stderr for w in SECRET_WORDS)
+
+    plain = run("classify", "--audit", leaky, scan)
+    lines = plain.stdout.splitlines()
+    assert "\tLEAK: 1 redaction leaks" in lines[0] and "\tcodes=" in lines[0]
+    assert "\tleak check: not checkable" in lines[1]
+    assert not any(w in plain.stdout + plain.stderr for w in SECRET_WORDS)
+
+    # the leak is in the file, not in the model's map: a page called clean (nothing reaches the threshold) leaks too
+    clean = json.loads(run("classify", "--audit", "--json", "--threshold", "1.01", leaky).stdout)
+    assert clean["label"] == "clean" and clean["boxes"] == [] and clean["leak_check"] == "leak"
+
+    shown = run("classify", "--show-leaked-text", "--json", leaky)  # implies --audit
+    assert json.loads(shown.stdout)["leaks"][0]["text"] == SECRET
+    assert f'hidden text: "{SECRET}"' in run("classify", "--show-leaked-text", leaky).stdout
+
+
+def test_audit_of_a_tidy_redaction_says_no_leak(tmp_path):
+    tidy = leaky_memo(tmp_path / "tidy.pdf", secret=False)
+    out = run("classify", "--audit", tidy)
+    assert out.returncode == 0 and out.stdout.rstrip("\n").split("\t")[7] == "leak check: no leak"
+    assert "leak" not in run("classify", tidy).stdout  # without --audit: no audit
