@@ -76,3 +76,29 @@ def test_server_paths_are_refused(client, endpoint):
         r.raise_for_status()
         stream = http.get(f"{base}/{r.json()['event_id']}").text
     assert "event: error" in stream and "root:" not in stream and "redacted" not in stream
+
+
+def test_audit_is_optional_and_never_sends_the_hidden_text(client, tmp_path):
+    import fitz
+    secret = "John Q. Smith, 12 Elm Street"
+    doc = fitz.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
+    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
+    page.insert_text((72, 120), "The witness was " + secret + " who said nothing more.", fontsize=11)
+    page.draw_rect(fitz.Rect(x0 - 1, 108, x0 + fitz.get_text_length(secret, fontsize=11) + 1, 124), color=None, fill=(0, 0, 0))
+    leaky = tmp_path / "leaky.pdf"
+    leaky.write_bytes(doc.tobytes())
+    plain = lean(client, leaky)  # a client that sends only the files gets what it got before the audit existed
+    assert set(plain["pages"][0]) == FIELDS
+    out = client.predict([handle_file(str(leaky))], True, api_name="/classify_pages")
+    p = out["pages"][0]
+    assert set(p) == FIELDS | {"leak_check", "leaks"} and p["leak_check"] == "leak"
+    assert [(lk["type"], lk["hidden_chars"]) for lk in p["leaks"]] == [("box-over-text", len(secret.replace(" ", "")))]
+    assert all({"style", "code", "warning"} <= set(b) for b in p["boxes"])
+    assert "1 leaking redaction" in out["summary"] and not any(w in json.dumps(out) for w in ("John", "Smith", "Elm"))
+    # the page's event: the codes and leaks columns, the hidden text only when asked for
+    _, table, _, _ = client.predict([handle_file(str(leaky))], True, False, api_name="/classify")
+    assert table["headers"][6:8] == ["codes", "leaks"] and table["data"][0][7] == "1 leaking redaction"
+    _, table, _, _ = client.predict([handle_file(str(leaky))], False, True, api_name="/classify")
+    assert table["data"][0][7] == f'1 leaking redaction: "{secret}"'

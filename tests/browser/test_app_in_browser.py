@@ -163,3 +163,39 @@ def test_batch_report_in_the_browser(browser, tmp_path):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+def test_audit_checkbox_shows_codes_and_leaks(browser, endpoint, tmp_path):
+    import fitz
+
+    from redactclf.app import AUDIT_LABEL, SHOW_TEXT_LABEL, columns
+    secret = "John Q. Smith, 12 Elm Street"
+    doc = fitz.open()
+    pg = doc.new_page(width=612, height=792)
+    pg.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
+    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
+    pg.insert_text((72, 120), "The witness was " + secret + " who said nothing more.", fontsize=11)
+    pg.draw_rect(fitz.Rect(x0 - 1, 108, x0 + fitz.get_text_length(secret, fontsize=11) + 1, 124), color=None, fill=(0, 0, 0))
+    leaky = tmp_path / "leaky.pdf"
+    leaky.write_bytes(doc.tobytes())
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(endpoint, wait_until="networkidle")
+    page.get_by_label(AUDIT_LABEL).check()
+    page.locator("input[type=file]").first.set_input_files(str(leaky))
+    page.get_by_role("button", name="Classify").click()
+    rows = wait_rows(page, ["leaky.pdf"], 1)
+    leaks = columns(True).index("leaks")
+    assert rows[0][leaks] == "1 leaking redaction" and rows[0][columns(True).index("status")] == "ok"
+    assert "1 leaking redaction" in page.locator("#summary").inner_text()
+    assert not any(w in page.locator("body").inner_text() for w in ("John", "Smith", "Elm Street"))
+    assert no_error_badges(page)
+    shot = shot_path(tmp_path, "app_audit.png")
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+
+    page.get_by_label(SHOW_TEXT_LABEL).check()  # asked for: the text shows
+    page.get_by_role("button", name="Classify").click()
+    t0 = time.time()
+    while secret not in table_rows(page)[0][leaks] and time.time() - t0 < 120:
+        time.sleep(0.5)
+    assert table_rows(page)[0][leaks] == f'1 leaking redaction: "{secret}"'
