@@ -25,7 +25,7 @@ __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'exam_gate',
            'map_onnx_diff', 'exam_side', 'promote_map', 'exam_table', 'source_table', 'map_model_card', 'recipe_cv',
            'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
-           'recipe_candidate']
+           'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -226,7 +226,7 @@ def exam_side(pages: pd.DataFrame, pred: pd.DataFrame, fair=None) -> dict:
 def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -> dict:
     """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record."""
     from redactclf.dataset import pool_table
-    from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band
+    from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band, review_rule
     record.pop("calibration", None)
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
     if valid is None:
@@ -237,8 +237,9 @@ def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -
     y = (valid.label == REDACTED).values
     cal = fit_platt(_logit(raw), y, top=top)
     p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["c"] * top + cal["b"])))
-    cal.update(review_band=list(review_band(p, y)), ece_valid=expected_calibration_error(p, y), n_valid=len(valid),
-               ece_valid_raw=expected_calibration_error(raw, y))
+    band = review_band(p, y)
+    cal.update(review_band=list(band), review_rule=review_rule(p, y, band), ece_valid=expected_calibration_error(p, y),
+               n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y))
     record["calibration"] = cal
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
     return cal
@@ -391,8 +392,7 @@ Paired comparisons on the same pages:
 **Calibration.** P(redacted) is Platt-scaled on the validation split (a = {cal.get('a', 1):.3f},
 b = {cal.get('b', 0):.3f}); expected calibration error on the exam {ex['ece']:.3f} (reliability plot:
 `reliability.png`). Pages with P(redacted) in [{cal.get('review_band', [0.2, 0.8])[0]:.2f},
-{cal.get('review_band', [0.2, 0.8])[1]:.2f}) are marked **needs review**: outside that band the
-validation split had at most 1% of its pages wrong.
+{cal.get('review_band', [0.2, 0.8])[1]:.2f}) are marked **needs review**: {cal.get('review_rule', '')}.
 {box_text}
 ## Limits
 
@@ -688,3 +688,21 @@ def recipe_candidate(synth: pd.DataFrame, start, cv_dir, run_dir, wise_alpha: fl
               "current": load_model(models_dir() / "model.pkl", backend="torch")}
     (run / "synth_holdout.json").write_text(json.dumps(holdout_by_layout(models, held), indent=1))
     return run
+
+# %% ../nbs/06_export.ipynb #03db8556
+def add_review_band(dest=None, valid: pd.DataFrame | None = None) -> dict:
+    """Fit the "needs review" band of the model shipped in `dest` on the pool's validation split; record it."""
+    from redactclf.dataset import pool_table
+    from redactclf.interpret import expected_calibration_error, predict_pages, review_band, review_rule
+    dest = Path(dest or models_dir())
+    if valid is None:
+        pool = pool_table()
+        valid = pool[pool.split == "valid"]
+    record = json.loads((dest / "model.json").read_text())
+    p = predict_pages(load_model(dest / "model.onnx"), valid).p_redacted.values
+    y = (valid.label == REDACTED).values
+    band = review_band(p, y)
+    record["calibration"] = {**record.get("calibration", {}), "review_band": list(band),
+                             "review_rule": review_rule(p, y, band), "ece_valid": expected_calibration_error(p, y)}
+    (dest / "model.json").write_text(json.dumps(record, indent=1))
+    return record["calibration"]

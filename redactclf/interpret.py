@@ -20,7 +20,7 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'HEIGHT_BANDS', 'dark_componen
            'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_report', 'fit_platt',
-           'expected_calibration_error', 'review_band', 'reliability_plot', 'iou', 'box_scores']
+           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'box_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -345,18 +345,26 @@ def expected_calibration_error(p, y, bins: int = 10) -> float:
     return float(sum(abs(y[idx == k].mean() - p[idx == k].mean()) * (idx == k).mean() for k in range(bins) if (idx == k).any()))
 
 
-def review_band(p, y, max_error: float = 0.01) -> tuple[float, float]:
-    """Narrowest (lo, hi) around 0.5 such that pages outside it are wrong at most `max_error` of the time."""
+def review_band(p, y, catch: float = 0.5) -> tuple[float, float]:
+    """The band [lo, hi) around 0.5 that holds at least `catch` of the wrong verdicts while flagging as few
+    pages as possible: the reading list that finds half the errors for the least reading."""
     p, y = np.asarray(p, float), np.asarray(y, bool)
-    grid = np.round(np.arange(0.01, 0.5, 0.01), 2)
-    for width in grid:
-        for lo in np.round(np.arange(max(0.01, 0.5 - width), 0.5 + 1e-9, 0.01), 2):
-            hi = round(lo + width, 2)
-            out = (p < lo) | (p >= hi)
-            wrong = ((p >= 0.5) != y) & out
-            if out.any() and wrong.sum() <= max_error * out.sum():
-                return float(lo), float(hi)
-    return 0.01, 0.99
+    wrong = (p >= 0.5) != y
+    best, cost = (0.5, 0.5), (len(p) + 1, 1.0)
+    for lo in np.round(np.arange(0.01, 0.51, 0.01), 2):
+        for hi in np.round(np.arange(0.5, 1.0, 0.01), 2):
+            inside = (p >= lo) & (p < hi)
+            if wrong[inside].sum() >= catch * wrong.sum() and (int(inside.sum()), hi - lo) < cost:
+                best, cost = (float(lo), float(hi)), (int(inside.sum()), hi - lo)  # fewest pages, then narrowest
+    return best
+
+
+def review_rule(p, y, band) -> str:
+    """One sentence on what the band catches on the pages it was chosen on."""
+    p, y = np.asarray(p, float), np.asarray(y, bool)
+    wrong, inside = (p >= 0.5) != y, (p >= band[0]) & (p < band[1])
+    return (f"on {len(p)} real validation pages it flagged {inside.mean():.0%} of the pages and held "
+            f"{int(wrong[inside].sum())} of the {int(wrong.sum())} wrong verdicts")
 
 
 def reliability_plot(p, y, path, bins: int = 10, title: str = "") -> float:
