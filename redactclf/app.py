@@ -237,9 +237,8 @@ def review_note() -> str:
     band = getattr(model, "review_band", None)
     if not band:
         return ""
-    calibrated = "review_band" in model.record.get("calibration", {})
-    why = ("outside it, at most 1% of the pages the model was calibrated on were wrong" if calibrated
-           else "a default band: this model carries no calibration")
+    rule = model.record.get("calibration", {}).get("review_rule")
+    why = rule or "a default band: this model carries no calibration"
     return (f"A page is marked **needs review** when its P(redacted) lies in [{band[0]:.2f}, {band[1]:.2f}) "
             f"({why}).")
 
