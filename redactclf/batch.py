@@ -691,10 +691,13 @@ def _audit_html(rep: dict) -> str:
     none = f"<li>none found ({plural(checked, 'page')} checked)</li>" if checked else "<li>no page could be checked</li>"
     unchecked = (f"<p>{plural(c['not_checkable'], 'page')} could not be checked for leaks: no text layer (scans, "
                  "images).</p>") if c["not_checkable"] else ""
-    return f"""<h2>Exemption codes</h2>
-<p>Codes read in or beside each redaction box ("none": nothing written; "unreadable": written but not read).</p>
+    codes = f"""<p>Codes read in or beside each redaction box ("none": nothing written; "unreadable": written but not read).</p>
 <table id="codes"><thead><tr><th>code</th><th>boxes</th><th>pages</th><th>documents</th></tr></thead><tbody>{coll}</tbody></table>
 <h3>Per document</h3>
-<table id="codes-per-document"><thead><tr><th>document</th><th>code</th><th>boxes</th><th>pages</th></tr></thead><tbody>{per_doc}</tbody></table>
+<table id="codes-per-document"><thead><tr><th>document</th><th>code</th><th>boxes</th><th>pages</th></tr></thead><tbody>{per_doc}</tbody></table>"""
+    if not c["codes"]:
+        codes = '<p id="codes">No redaction boxes to read codes from (the model gave none).</p>'
+    return f"""<h2>Exemption codes</h2>
+{codes}
 <h2>Leaking redactions</h2>
 <p>Redactions with the text they hide still in the file (it is not shown here).</p><ul id="leaks">{leaks or none}</ul>{unchecked}"""
