@@ -22,9 +22,9 @@ from .train import score
 
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
-           'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'exam_gate',
-           'map_onnx_diff', 'exam_side', 'promote_map', 'exam_table', 'source_table', 'map_model_card', 'recipe_cv',
-           'unseen_by_shipped', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
+           'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
+           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'exam_side', 'promote_map', 'exam_table', 'source_table',
+           'map_model_card', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
            'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
@@ -163,6 +163,27 @@ def gate(candidate: dict, current: dict | None, thresholds: dict = GATE) -> tupl
             if not np.isnan(o["recall"]) and c["recall"] < o["recall"] - thresholds["max_recall_drop"]:
                 reasons.append(f"{name}: recall {c['recall']:.3f} worse than current {o['recall']:.3f}")
     return not reasons, reasons
+
+# %% ../nbs/06_export.ipynb #38d79077
+def recipe_cv(path) -> dict | None:
+    """The grouped-CV scores (`model`) in a `cv.json`, a run record or a shipped `model.json`; a
+    continuation carries its parent's. None when there are none."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    rec = json.loads(path.read_text())
+    cv = rec.get("cv") or (rec.get("parent") or {}).get("cv") or (rec if "baseline" in rec else None)
+    return (cv or {}).get("model")
+
+# %% ../nbs/06_export.ipynb #20870fa8
+def unseen_by_shipped(pages: pd.DataFrame, dest) -> pd.DataFrame:
+    """`pages` less those the model shipped in `dest` trained on (its record lists the real pages it had not
+    seen when it was promoted); all of `pages` when there is no such record."""
+    shipped = Path(dest) / "model.json"
+    if not shipped.exists():
+        return pages
+    unseen = json.loads(shipped.read_text()).get("promotion", {}).get("eval_pages", {}).get("real")
+    return pages if unseen is None else pages[pages.path.map(lambda p: Path(p).name).isin(set(unseen))]
 
 # %% ../nbs/06_export.ipynb #16ae04dc
 EXAM_GATE = {"max_accuracy_drop": 0.0, "mcnemar_alpha": 0.05, "max_source_page_loss": 1, "max_onnx_diff": 1e-4,
@@ -406,27 +427,6 @@ b = {cal.get('b', 0):.3f}); expected calibration error on the exam {ex['ece']:.3
 Files: {', '.join(f'`{k}` sha256 {v[:12]}' for k, v in record['files'].items())}; code commit
 `{record.get('code_commit')}`; promotion {record['promotion']['date']}: {'passed' if record['promotion']['passed'] else 'refused'}.
 """
-
-# %% ../nbs/06_export.ipynb #38d79077
-def recipe_cv(path) -> dict | None:
-    """The grouped-CV scores (`model`) in a `cv.json`, a run record or a shipped `model.json`; a
-    continuation carries its parent's. None when there are none."""
-    path = Path(path)
-    if not path.exists():
-        return None
-    rec = json.loads(path.read_text())
-    cv = rec.get("cv") or (rec.get("parent") or {}).get("cv") or (rec if "baseline" in rec else None)
-    return (cv or {}).get("model")
-
-# %% ../nbs/06_export.ipynb #20870fa8
-def unseen_by_shipped(pages: pd.DataFrame, dest) -> pd.DataFrame:
-    """`pages` less those the model shipped in `dest` trained on (its record lists the real pages it had not
-    seen when it was promoted); all of `pages` when there is no such record."""
-    shipped = Path(dest) / "model.json"
-    if not shipped.exists():
-        return pages
-    unseen = json.loads(shipped.read_text()).get("promotion", {}).get("eval_pages", {}).get("real")
-    return pages if unseen is None else pages[pages.path.map(lambda p: Path(p).name).isin(set(unseen))]
 
 # %% ../nbs/06_export.ipynb #56a4dc0c
 def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = None) -> dict:
