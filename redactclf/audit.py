@@ -308,13 +308,14 @@ def _image_leaks(page: fitz.Page, spans: list) -> list[dict]:
     return out
 
 
-def pdf_leaks(pdf, show_text: bool = False) -> dict[int, list[dict] | None] | None:
+def pdf_leaks(pdf, show_text: bool = False, pages=None) -> dict[int, list[dict] | None] | None:
     """Redactions that still have text underneath, for every 1-based page of a PDF (path, bytes or file object).
 
     Each page maps to a list of leaks `{"box": [x0, y0, x1, y1] in 100-dpi frame pixels, "type": a key of
     `LEAK_TYPES`, "hidden_chars": non-space characters hidden}`, plus `"text"` only with `show_text=True`.
     A page maps to `[]` when it was checked and nothing leaks, to `None` when it cannot be checked (no text layer,
-    see `checkable_pages`). Returns None for an image: there is no file structure to check."""
+    see `checkable_pages`). Returns None for an image: there is no file structure to check. `pages` (1-based
+    numbers) limits the check to those pages, so that a batch task of a long PDF checks only its own."""
     data = _pdf_data(pdf)
     if data is None:
         return None
@@ -322,6 +323,8 @@ def pdf_leaks(pdf, show_text: bool = False) -> dict[int, list[dict] | None] | No
     out: dict[int, list[dict] | None] = {}
     with fitz.open(stream=data, filetype="pdf") as doc:
         for i, page in enumerate(doc, start=1):
+            if pages is not None and i not in pages:
+                continue
             if not checkable.get(i):
                 out[i] = None
                 continue
@@ -714,9 +717,9 @@ class DocumentAudit:
     """Audits the pages of one document (a PDF or an image; path, bytes, file object or PIL image): leaks checked
     once per document, text layer, renders and OCR only where a page needs them. Use `page()` for each page."""
 
-    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None):
+    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None):
         self.name, data = read_source(src)
-        self.show_text, self.ocr, self.engine = show_text, ocr, engine
+        self.show_text, self.ocr, self.engine, self.pages = show_text, ocr, engine, pages
         self.image = data if isinstance(data, Image.Image) else None
         self.data = data if isinstance(data, bytes) and sniff_kind(data[:1024]) == "pdf" else None
         if self.image is None and self.data is None:
@@ -728,7 +731,7 @@ class DocumentAudit:
     def leaks(self) -> dict[int, list[dict] | None] | None:
         """`pdf_leaks` of the document (computed on first use); None for an image."""
         if self._leaks is None and self.data is not None:
-            self._leaks = pdf_leaks(self.data, show_text=self.show_text)
+            self._leaks = pdf_leaks(self.data, show_text=self.show_text, pages=self.pages)
         return self._leaks
 
     def _hires(self, page: int, frame_size, dpi: int = 300) -> Callable:

@@ -337,7 +337,7 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
                 batch.append((nxt[0], nxt[1], (time.perf_counter() - t0) * 1000))
                 if audit and doc_audit is None:
                     from redactclf.audit import DocumentAudit
-                    doc_audit = DocumentAudit(src, show_text=show_leaked_text)
+                    doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages)
             if batch and (nxt is None or len(batch) >= batch_size):
                 yield from _run_batch(name, batch, model, debug, threshold, doc_audit)
                 batch = []
