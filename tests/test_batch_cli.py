@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from leaky import SECRET, leaky_memo
 import pytest
 from PIL import Image
 
@@ -102,30 +103,12 @@ def test_report_per_document_and_progress_bar(collection, tmp_path):
     assert html.count("<tr><td title=") == 6 and html.count("<figure>") == report["collection"]["redacted_pages"]
 
 
-SECRET = "John Q. Smith, 12 Elm Street"
-
-
-def memo(path: Path, secret: bool = True) -> Path:
-    """A one-page memo with a black box drawn over live text (the text still in the file when `secret`)."""
-    import fitz
-    doc = fitz.open()
-    page = doc.new_page(width=612, height=792)
-    page.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
-    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
-    x1 = x0 + fitz.get_text_length(SECRET, fontsize=11)
-    page.insert_text((72, 120), "The witness was " + (SECRET if secret else ""), fontsize=11)
-    page.insert_text((x1, 120), " who said nothing more.", fontsize=11)
-    page.draw_rect(fitz.Rect(x0 - 1, 108, x1 + 1, 124), color=None, fill=(0, 0, 0))
-    path.write_bytes(doc.tobytes())
-    return path
-
-
 def test_audit_run_resumes_an_old_store_and_reports_leaks_without_text(tmp_path):
     import fitz
     root = tmp_path / "memos"
     root.mkdir()
-    memo(root / "leaky.pdf")
-    tidy = memo(root / "tidy.pdf", secret=False)
+    leaky_memo(root / "leaky.pdf")
+    tidy = leaky_memo(root / "tidy.pdf", secret=False)
     fitz.open(root / "leaky.pdf")[0].get_pixmap(dpi=100).save(root / "scan.png")
     out = tmp_path / "out"
     out.mkdir()

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from leaky import SECRET, SECRET_WORDS, leaky_memo
 from redactclf.predict import classify
 
 CLI = str(Path(sys.executable).parent / "redactclf")
@@ -59,25 +60,6 @@ def test_plain_output_keeps_warnings_and_long_runs_show_progress(real_pages, tmp
     n = LONG_RUN + 3
     assert f"{n}/{n} pages" in out.stderr and "pages/s" in out.stderr and "ETA" in out.stderr
     assert "pages/s" not in run("classify", "--quiet", long_pdf).stderr
-
-
-SECRET = "John Q. Smith, 12 Elm Street"
-SECRET_WORDS = ("John", "Smith", "Elm Street")
-
-
-def leaky_memo(path: Path, secret: bool = True) -> Path:
-    """A one-page memo with a black box drawn over live text (the text still in the file when `secret`)."""
-    import fitz
-    doc = fitz.open()
-    page = doc.new_page(width=612, height=792)
-    page.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
-    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
-    x1 = x0 + fitz.get_text_length(SECRET, fontsize=11)
-    page.insert_text((72, 120), "The witness was " + (SECRET if secret else ""), fontsize=11)
-    page.insert_text((x1, 120), " who said nothing more.", fontsize=11)
-    page.draw_rect(fitz.Rect(x0 - 1, 108, x1 + 1, 124), color=None, fill=(0, 0, 0))
-    path.write_bytes(doc.tobytes())
-    return path
 
 
 def test_audit_reports_the_leak_never_its_text(tmp_path):
