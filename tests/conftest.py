@@ -1,12 +1,14 @@
 """Shared fixtures: real sample pages, bad inputs, and the app endpoint ($ENDPOINT or one started here)."""
 import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers (leaky.py) for every subfolder
 REAL = (ROOT.parent / "shared" / "data" / "real-sample").resolve()
 
 

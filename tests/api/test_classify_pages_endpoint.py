@@ -4,6 +4,7 @@ import json
 import httpx
 import pytest
 from gradio_client import handle_file
+from leaky import SECRET, leaky_memo
 
 FIELDS = {"source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "boxes",
           "frame_size", "warning", "status", "error"}
@@ -79,16 +80,8 @@ def test_server_paths_are_refused(client, endpoint):
 
 
 def test_audit_is_optional_and_never_sends_the_hidden_text(client, tmp_path):
-    import fitz
-    secret = "John Q. Smith, 12 Elm Street"
-    doc = fitz.open()
-    page = doc.new_page(width=612, height=792)
-    page.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
-    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
-    page.insert_text((72, 120), "The witness was " + secret + " who said nothing more.", fontsize=11)
-    page.draw_rect(fitz.Rect(x0 - 1, 108, x0 + fitz.get_text_length(secret, fontsize=11) + 1, 124), color=None, fill=(0, 0, 0))
-    leaky = tmp_path / "leaky.pdf"
-    leaky.write_bytes(doc.tobytes())
+    leaky = leaky_memo(tmp_path / "leaky.pdf")
+    secret = SECRET
     plain = lean(client, leaky)  # a client that sends only the files gets what it got before the audit existed
     assert set(plain["pages"][0]) == FIELDS
     out = client.predict([handle_file(str(leaky))], True, api_name="/classify_pages")

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from leaky import SECRET, leaky_memo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -166,18 +167,9 @@ def test_batch_report_in_the_browser(browser, tmp_path):
 
 
 def test_audit_checkbox_shows_codes_and_leaks(browser, endpoint, tmp_path):
-    import fitz
-
     from redactclf.app import AUDIT_LABEL, SHOW_TEXT_LABEL, columns
-    secret = "John Q. Smith, 12 Elm Street"
-    doc = fitz.open()
-    pg = doc.new_page(width=612, height=792)
-    pg.insert_text((72, 80), "Memorandum for the record about the meeting held on Tuesday.", fontsize=11)
-    x0 = 72 + fitz.get_text_length("The witness was ", fontsize=11)
-    pg.insert_text((72, 120), "The witness was " + secret + " who said nothing more.", fontsize=11)
-    pg.draw_rect(fitz.Rect(x0 - 1, 108, x0 + fitz.get_text_length(secret, fontsize=11) + 1, 124), color=None, fill=(0, 0, 0))
-    leaky = tmp_path / "leaky.pdf"
-    leaky.write_bytes(doc.tobytes())
+    leaky = leaky_memo(tmp_path / "leaky.pdf")
+    secret = SECRET
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(endpoint, wait_until="networkidle")
     page.get_by_label(AUDIT_LABEL).check()
