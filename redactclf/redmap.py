@@ -20,7 +20,7 @@ from scipy import ndimage
 from torch import nn
 
 from .core import IMAGENET_MEAN, IMAGENET_STD, REDACTED, repo_root
-from .ingest import render_page
+from .ingest import iter_pages
 
 # %% auto #0
 __all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'SYNTH_MAP', 'page_at_size', 'render_cache', 'ink_words',
@@ -35,17 +35,9 @@ MAP_STRIDE = 8  # one map cell is 8x8 input pixels
 
 # %% ../nbs/04a_redmap.ipynb #1f4205e3
 def page_at_size(path, page: int = 1, size=MAP_INPUT) -> Image.Image:
-    """Page `page` (1-based) of a PDF or image file as an RGB image of exactly `size` (height, width)."""
-    path = Path(path)
-    if path.suffix.lower() == ".pdf":
-        import pypdfium2 as pdfium
-        doc = pdfium.PdfDocument(str(path))
-        try:
-            return render_page(doc[page - 1], size=size)
-        finally:
-            doc.close()
-    with Image.open(path) as im:
-        return im.convert("RGB").resize((size[1], size[0]), Image.BILINEAR)
+    """Page `page` (1-based) of a PDF or image file as an RGB image of exactly `size` (height, width),
+    made by the pipeline's own reader (`ingest.iter_pages`), so training sees what serving sees."""
+    return next(iter_pages(path, pages={page}, size=size))[1]
 
 
 def render_cache(df: pd.DataFrame, out, size=MAP_INPUT) -> np.ndarray:
