@@ -23,11 +23,11 @@ from .core import IMAGENET_MEAN, IMAGENET_STD, REDACTED, repo_root
 from .ingest import iter_pages
 
 # %% auto #0
-__all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'SYNTH_MAP', 'page_at_size', 'render_cache', 'ink_words',
-           'ink_lines', 'redaction_targets', 'draw_redactions', 'cell_targets', 'to_input', 'synth_page', 'scan_jitter',
-           'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet', 'redmap_splitter', 'redmap_loss',
-           'page_accuracy', 'map_dls', 'redmap_learner', 'training_table', 'train_redmap', 'export_redmap',
-           'synth_map_pages', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
+__all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'page_at_size', 'render_cache',
+           'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'cell_targets', 'to_input', 'synth_page',
+           'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet', 'redmap_splitter', 'redmap_loss',
+           'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages', 'training_table', 'train_redmap',
+           'export_redmap', 'synth_map_pages', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_INPUT = (640, 480)  # model input (height, width)
@@ -379,13 +379,24 @@ def redmap_learner(dls, pretrained: bool = True, path=".", cbs=None):
     return learn
 
 # %% ../nbs/04a_redmap.ipynb #20873813
+HARD_NEGATIVES = ("slide", "dark-banner", "dark-background", "photo", "logo", "table-shading", "scan-edge")
+
+
+def hard_pages(rows: pd.DataFrame) -> pd.DataFrame:
+    """The real pages a page model learns least from drawings: redacted ones (real styles, real scans) and
+    clean ones carrying a dark look-alike (`negatives` in `labels.csv`: slides, banners, photos, logos...)."""
+    look_alike = rows.negatives.fillna("").str.split(";").map(lambda n: bool(set(n) & set(HARD_NEGATIVES)))
+    return rows[(rows.label == REDACTED) | look_alike]
+
+
 def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, draw_frac: float = 0.6,
-                   seed: int = 0) -> pd.DataFrame:
-    """Items of one split: its pool pages, drawn copies of `draw_frac` of its clean pages, and `synth` pages."""
+                   seed: int = 0, hard: int = 1) -> pd.DataFrame:
+    """Items of one split: its pool pages (`hard_pages` `hard` times), drawn copies of `draw_frac` of its clean
+    pages, and `synth` pages."""
     rows = pool[pool.split == split].assign(kind="pool", cache_idx=lambda d: d.index)
     clean = rows[rows.label != REDACTED]
     draws = clean.sample(frac=draw_frac, random_state=seed).assign(kind="draw", label=REDACTED)
-    parts = [rows, draws]
+    parts = [rows, *[hard_pages(rows)] * (hard - 1), draws]
     if synth:
         parts.append(pd.DataFrame({"kind": "synth", "path": [str(p) for p in synth],
                                    "label": [Path(p).parent.name for p in synth], "page_id": [Path(p).stem for p in synth]}))
@@ -394,8 +405,10 @@ def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, dr
 
 # %% ../nbs/04a_redmap.ipynb #03749be9
 def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epochs: int = 3, freeze_epochs: int = 1,
-                 lr: float = 2e-3, bs: int = 8, pretrained: bool = True, threads: int | None = None, init=None):
+                 lr: float = 2e-3, bs: int = 8, pretrained: bool = True, threads: int | None = None, init=None,
+                 lr_mult: float = 10):
     """Fine-tune a `RedactionNet` on `train`, checkpoint every epoch in `run_dir`; returns (learn, record).
+    The body's learning rate runs from lr/2/`lr_mult` (first stage) to lr/2 (heads).
     `init`: a checkpoint (`models/epoch_N.pth` of an earlier run) to start from, e.g. to resume a stopped run."""
     from fastai.callback.progress import CSVLogger
     from fastai.callback.tracker import SaveModelCallback
@@ -413,10 +426,10 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
         learn.model.load_state_dict(state.get("model", state))
     torch.set_flush_denormal(True)
     t0 = time.time()
-    learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs)
+    learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult)
     record = {"run_id": run_dir.name, "arch": "efficientnet_lite0 features_only + redaction map head",
               "params": {"input_size": list(MAP_INPUT), "map_stride": MAP_STRIDE, "epochs": epochs,
-                         "freeze_epochs": freeze_epochs, "lr": lr, "bs": bs, "pretrained": pretrained,
+                         "freeze_epochs": freeze_epochs, "lr": lr, "lr_mult": lr_mult, "bs": bs, "pretrained": pretrained,
                          "init_from": str(init) if init else None,
                          "train_items": train.kind.value_counts().to_dict(), "valid_items": len(valid)},
               "train_seconds": round(time.time() - t0, 1), "code_commit": code_commit()}
@@ -451,13 +464,13 @@ def synth_map_pages(root=None) -> list[Path]:
     return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)
 
 
-def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6):
+def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2):
     """(pool, render cache, train table, valid table) of the recipe; the same every time it is called."""
     from redactclf.dataset import pool_table
     pool = pool_table()
     cache = render_cache(pool, repo_root() / "data" / f"pool-{MAP_INPUT[0]}x{MAP_INPUT[1]}.npy")
     synth = synth_map_pages()
-    train = training_table(pool, "train", synth[:n_synth], draw_frac)
+    train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard)
     valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac)
     return pool, cache, train, valid
 
@@ -485,11 +498,11 @@ def snapshot_tables(tables: dict, out_dir) -> str:
 
 
 def redmap_recipe(run_dir, epochs: int = 2, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
-                  draw_frac: float = 0.6, init=None):
+                  draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10):
     """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
-    _, cache, train, valid = recipe_tables(n_synth, draw_frac)
+    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
-    learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init)
+    learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init, lr_mult=lr_mult)
     record["snapshot_id"] = sid
     (Path(run_dir) / "record.json").write_text(json.dumps(record, indent=2))
     export_redmap(learn, run_dir)
