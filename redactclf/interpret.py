@@ -356,7 +356,7 @@ def review_band(p, y, catch: float = 0.5) -> tuple[float, float]:
             inside = (p >= lo) & (p < hi)
             if wrong[inside].sum() >= catch * wrong.sum() and (int(inside.sum()), hi - lo) < cost:
                 best, cost = (float(lo), float(hi)), (int(inside.sum()), hi - lo)  # fewest pages, then narrowest
-    return best
+    return best if best != (0.5, 0.5) or not wrong.any() else (0.01, 0.99)  # errors too sure for any band: the widest
 
 
 def review_rule(p, y, band) -> str:
