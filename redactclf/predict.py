@@ -114,6 +114,12 @@ class Model:
         """P(redacted) range in which a verdict is marked "needs review" (from the model's calibration)."""
         return tuple(self.record.get("calibration", {}).get("review_band", DEFAULT_REVIEW_BAND))
 
+    @property
+    def box_params(self) -> dict:
+        """How a map model's cells become boxes: `threshold` and `close_px` of `map_regions`, fitted on
+        held-out synthetic pages and stored in the record (0.5 and no closing when absent)."""
+        return {"threshold": 0.5, "close_px": 0, **self.record.get("calibration", {}).get("boxes", {})}
+
 
 DEFAULT_REVIEW_BAND = (0.2, 0.8)
 
@@ -268,11 +274,15 @@ def upsample_cells(cells: np.ndarray, size) -> np.ndarray:
     return np.asarray(Image.fromarray(cells.astype(np.float32), mode="F").resize((size[1], size[0]), Image.BILINEAR))
 
 
-def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6) -> tuple[np.ndarray, list]:
-    """Redacted mask at `size` and its regions [(x0, y0, x1, y1, peak)] in input pixels."""
+def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6,
+                close_px: int = 0) -> tuple[np.ndarray, list]:
+    """Redacted mask at `size` and its regions [(x0, y0, x1, y1, peak)] in input pixels; `close_px` joins
+    pieces of one line left less than that many pixels apart (a horizontal closing)."""
     from scipy import ndimage
     prob = upsample_cells(cells, size)
     mask = prob >= threshold
+    if close_px > 1:
+        mask = ndimage.binary_closing(mask, structure=np.ones((1, close_px), bool))
     lab, _ = ndimage.label(mask, structure=np.ones((3, 3), bool))
     regions = []
     for i, sl in enumerate(ndimage.find_objects(lab), start=1):
@@ -292,14 +302,16 @@ def content_box(small: np.ndarray, ink: int = 200, margin: float = 0.01) -> tupl
     return int(x0), int(y0), int(x1) + 1, int(y1) + 1
 
 
-def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool) -> dict:
-    """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities."""
+def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
+               close_px: int = 0) -> dict:
+    """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
+    (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`)."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
-    mask, regions = map_regions(cells, (h, w))
+    mask, regions = map_regions(cells, (h, w), threshold, close_px=close_px)
     if not regions and cells.max() > 0:
-        mask, regions = map_regions(cells, (h, w), threshold=float(cells.max()) / 2)
+        mask, regions = map_regions(cells, (h, w), threshold=float(cells.max()) / 2, close_px=close_px)
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
@@ -370,7 +382,7 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None):
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if p >= threshold else CLEAN
-        found = page_boxes(cells[i], im_small, frame, label == REDACTED) if cells is not None else {}
+        found = page_boxes(cells[i], im_small, frame, label == REDACTED, **model.box_params) if cells is not None else {}
         if doc_audit is not None:
             found = audit_fields(doc_audit, page, found, frame)
         dbg = None
