@@ -9,6 +9,7 @@ import json
 import os
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +17,12 @@ import numpy as np
 from .core import REDACTED, repo_root
 
 # %% auto #0
-__all__ = ['THRESHOLDS', 'prediction_log', 'log_predictions', 'load_predictions', 'psi', 'drift_report']
+__all__ = ['THRESHOLDS', 'prediction_log', 'log_predictions', 'load_predictions', 'psi', 'drift_report', 'render_html',
+           'html_report']
 
 # %% ../nbs/12_monitor.ipynb #4c7ad8b7
-THRESHOLDS = {"psi": 0.2, "redacted_share_change": 0.15, "ood_share": 0.05}
+THRESHOLDS = {"psi": 0.2, "redacted_share_change": 0.15, "ood_share": 0.05, "needs_review_share": 0.3,
+              "latency_p90_ms": 2000.0}
 _LOG_LOCK = threading.Lock()
 
 
@@ -28,13 +31,17 @@ def prediction_log() -> Path:
     return Path(os.environ.get("REDACTCLF_PREDICTION_LOG", repo_root() / "logs" / "predictions.jsonl"))
 
 
-def log_predictions(results, model_version: str, path=None):
-    """Append one JSON line per `PageResult` (no file names, nothing about the user)."""
+def log_predictions(results, model_version: str, path=None, seconds: float | None = None):
+    """Append one JSON line per `PageResult` (no file names, nothing about the user). `seconds`, the wall time
+    of the call that produced `results`, is spread evenly over its pages as `latency_ms`."""
+    results = list(results)
     path = Path(path or prediction_log())
     path.parent.mkdir(parents=True, exist_ok=True)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    extra = {} if seconds is None or not results else {"latency_ms": round(1000 * seconds / len(results), 1)}
     lines = [json.dumps({"time": now, "model": model_version, "p_redacted": round(float(r.p_redacted), 6),
-                         "label": r.label, "ood": bool(r.warning)}) for r in results]
+                         "label": r.label, "ood": bool(r.warning), "needs_review": bool(r.needs_review), **extra})
+             for r in results]
     with _LOG_LOCK, open(path, "a") as f:
         f.write("".join(line + "\n" for line in lines))
 
@@ -45,33 +52,299 @@ def load_predictions(src) -> list[dict]:
     if src.is_dir():
         src = src / "report.json"
     if src.suffix == ".json":
-        return [{"p_redacted": p["p_redacted"], "label": p["label"], "ood": bool(p.get("warning"))}
+        return [{"p_redacted": p["p_redacted"], "label": p["label"], "ood": bool(p.get("warning")),
+                 **({} if p.get("needs_review") is None else {"needs_review": bool(p["needs_review"])})}
                 for p in json.loads(src.read_text())["pages"]]
     return [json.loads(line) for line in src.read_text().splitlines() if line.strip()]
 
 # %% ../nbs/12_monitor.ipynb #1fe21601
+def _hist(p, bins: int = 10) -> np.ndarray:
+    """Share of the probabilities `p` in each of `bins` equal bins of [0, 1]."""
+    return np.histogram(np.clip(p, 0, 1), np.linspace(0, 1, bins + 1))[0] / max(1, len(p))
+
+
 def psi(reference, current, bins: int = 10, eps: float = 1e-4) -> float:
     """Population stability index of two samples of probabilities in [0, 1]."""
-    edges = np.linspace(0, 1, bins + 1)
-    r = np.histogram(np.clip(reference, 0, 1), edges)[0] / max(1, len(reference)) + eps
-    c = np.histogram(np.clip(current, 0, 1), edges)[0] / max(1, len(current)) + eps
+    r, c = _hist(reference, bins) + eps, _hist(current, bins) + eps
     return float(np.sum((c - r) * np.log(c / r)))
 
 
+def _share(rows, key: str, value=True) -> float | None:
+    """Share of the rows carrying `key` whose value is `value`; None when no row carries it."""
+    vals = [r[key] == value for r in rows if r.get(key) is not None]
+    return round(float(np.mean(vals)), 4) if vals else None
+
+
+def _latency(rows) -> dict | None:
+    """p50/p90/p99 of the rows' `latency_ms` (ms a page); None when no row has one (older log lines)."""
+    ms = [float(r["latency_ms"]) for r in rows if r.get("latency_ms") is not None]
+    if not ms:
+        return None
+    p50, p90, p99 = np.percentile(ms, [50, 90, 99])
+    return {"pages": len(ms), "p50": round(float(p50), 1), "p90": round(float(p90), 1), "p99": round(float(p99), 1)}
+
+
+def _when(row) -> datetime | None:
+    try:
+        return datetime.fromisoformat(row["time"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _by_time(current, reference) -> dict:
+    """Redacted share per hour (both windows within 2 days) or per day, for the rows that carry a time."""
+    times = {"current": [_when(r) for r in current], "reference": [_when(r) for r in reference]}
+    known = [t for ts in times.values() for t in ts if t is not None]
+    if not known:
+        return {"bucket": None, "current": [], "reference": []}
+    bucket = "hour" if max(known) - min(known) <= timedelta(days=2) else "day"
+    fmt = "%Y-%m-%dT%H:00" if bucket == "hour" else "%Y-%m-%d"
+
+    def series(rows, ts):
+        groups = {}
+        for r, t in zip(rows, ts):
+            if t is not None:
+                groups.setdefault(t.strftime(fmt), []).append(r["label"] == REDACTED)
+        return [{"t": k, "pages": len(v), "redacted_share": round(float(np.mean(v)), 4)} for k, v in sorted(groups.items())]
+    return {"bucket": bucket, "current": series(current, times["current"]),
+            "reference": series(reference, times["reference"])}
+
+
 def drift_report(current: list[dict], reference: list[dict], thresholds: dict = THRESHOLDS) -> dict:
-    """Compare two windows of predictions; `alerts` lists what moved past its threshold."""
-    def stats(rows):
-        p = np.array([r["p_redacted"] for r in rows], dtype=float)
-        return p, float(np.mean([r["label"] == REDACTED for r in rows])) if rows else 0.0, \
-            float(np.mean([r["ood"] for r in rows])) if rows else 0.0
-    pc, rc, oc = stats(current)
-    pr, rr, _ = stats(reference)
-    rep = {"pages": {"current": len(current), "reference": len(reference)}, "psi": round(psi(pr, pc), 4),
-           "redacted_share": {"current": round(rc, 4), "reference": round(rr, 4)}, "ood_share": round(oc, 4), "alerts": []}
-    if rep["psi"] > thresholds["psi"]:
-        rep["alerts"].append(f"P(redacted) distribution shifted: PSI {rep['psi']:.2f} > {thresholds['psi']}")
-    if abs(rc - rr) > thresholds["redacted_share_change"]:
-        rep["alerts"].append(f"share of redacted pages moved from {rr:.0%} to {rc:.0%}")
-    if oc > thresholds["ood_share"]:
-        rep["alerts"].append(f"{oc:.0%} of pages do not look like documents (limit {thresholds['ood_share']:.0%})")
+    """Compare two windows of prediction rows; `alerts` says in words what moved past its threshold, `alerting`
+    names those figures. Every figure the text and HTML reports show is computed here."""
+    th = {**THRESHOLDS, **thresholds}
+    pc, pr = (np.array([r["p_redacted"] for r in rows], dtype=float) for rows in (current, reference))
+
+    def both(f):
+        return {"current": f(current), "reference": f(reference)}
+    rep = {"pages": both(len), "psi": round(psi(pr, pc), 4) if len(pc) and len(pr) else None,
+           "p_hist": {"edges": [round(float(e), 2) for e in np.linspace(0, 1, 11)],
+                      "current": [round(float(x), 4) for x in _hist(pc)],
+                      "reference": [round(float(x), 4) for x in _hist(pr)]},
+           "redacted_share": both(lambda rows: _share(rows, "label", REDACTED)),
+           "ood_share": both(lambda rows: _share(rows, "ood")),
+           "needs_review_share": both(lambda rows: _share(rows, "needs_review")),
+           "latency_ms": both(_latency), "by_time": _by_time(current, reference),
+           "thresholds": th, "alerts": [], "alerting": []}
+
+    def alert(key, words):
+        rep["alerting"].append(key)
+        rep["alerts"].append(words)
+    if rep["psi"] is not None and rep["psi"] > th["psi"]:
+        alert("psi", f"P(redacted) distribution shifted: PSI {rep['psi']:.2f} > {th['psi']}")
+    rc, rr = rep["redacted_share"]["current"], rep["redacted_share"]["reference"]
+    if rc is not None and rr is not None and abs(rc - rr) > th["redacted_share_change"]:
+        alert("redacted_share", f"share of redacted pages moved from {rr:.0%} to {rc:.0%} "
+                                f"(limit: a move of {100 * th['redacted_share_change']:.0f} points)")
+    oc = rep["ood_share"]["current"]
+    if oc is not None and oc > th["ood_share"]:
+        alert("ood_share", f"{oc:.0%} of pages do not look like documents (limit {th['ood_share']:.0%})")
+    nc = rep["needs_review_share"]["current"]
+    if nc is not None and nc > th["needs_review_share"]:
+        alert("needs_review_share", f"{nc:.0%} of pages fall in the uncertain band (limit {th['needs_review_share']:.0%})")
+    lat = rep["latency_ms"]["current"]
+    if lat is not None and lat["p90"] > th["latency_p90_ms"]:
+        alert("latency_ms", f"p90 latency {lat['p90']:.0f} ms a page > {th['latency_p90_ms']:.0f} ms")
+    return rep
+
+# %% ../nbs/12_monitor.ipynb #96b1c744
+_GREY, _BLUE, _RED = "#9e9e9e", "#1f77b4", "#d62728"
+_WINDOWS = (("reference", _GREY), ("current", _BLUE))
+
+
+def _figure():
+    from matplotlib.figure import Figure
+    return Figure(figsize=(7.5, 3.2), dpi=100, layout="constrained")
+
+
+def _png(fig) -> str:
+    """The figure as a base64 PNG data URI."""
+    import base64
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _no_data(ax, why: str):
+    ax.text(0.5, 0.5, f"no data: {why}", ha="center", va="center", transform=ax.transAxes, color="#555")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _legend(ax, limit: str):
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    ax.legend([Patch(color=c) for _, c in _WINDOWS] + [Line2D([], [], color=_RED, ls="--")],
+              ["reference window", "current window", limit], fontsize=8, loc="upper left")
+
+
+def _title(ax, text: str, alerting: bool):
+    ax.set_title(text + ("  (ALERT)" if alerting else ""), color=_RED if alerting else "black", fontsize=11)
+
+
+def _chart_redacted_over_time(rep) -> str:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.ticker import PercentFormatter
+    bt, change, ref = rep["by_time"], rep["thresholds"]["redacted_share_change"], rep["redacted_share"]["reference"]
+    fig = _figure()
+    ax = fig.subplots()
+    _title(ax, f"Share of pages called redacted, per {bt['bucket'] or 'day'}", "redacted_share" in rep["alerting"])
+    if not bt["current"] and not bt["reference"]:
+        _no_data(ax, "these rows carry no time")
+        return _png(fig)
+    for key, color in _WINDOWS:
+        if bt[key]:
+            ax.plot([datetime.fromisoformat(x["t"]) for x in bt[key]], [x["redacted_share"] for x in bt[key]], "o-",
+                    color=color, ms=4)
+    if ref is not None:
+        ax.axhline(ref, color=_GREY, ls=":")
+        for y in (ref - change, ref + change):
+            ax.axhline(y, color=_RED, ls="--")
+    ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1, decimals=0))
+    loc = AutoDateLocator()
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
+    _legend(ax, f"alert: reference share ± {100 * change:.0f} points")
+    return _png(fig)
+
+
+def _chart_p_hist(rep) -> str:
+    from matplotlib.ticker import PercentFormatter
+    h, limit, v = rep["p_hist"], rep["thresholds"]["psi"], rep["psi"]
+    fig = _figure()
+    ax = fig.subplots()
+    if v is None:
+        _title(ax, "P(redacted) in each window", False)
+        _no_data(ax, "a window has no pages")
+        return _png(fig)
+    _title(ax, f"P(redacted) in each window: PSI {v:.2f}, alert above {limit}", "psi" in rep["alerting"])
+    edges = np.array(h["edges"])
+    w = np.diff(edges)
+    for (key, color), dx in zip(_WINDOWS, (-0.2, 0.2)):
+        ax.bar(edges[:-1] + w * (0.5 + dx), h[key], width=w * 0.4, color=color, label=f"{key} window")
+    ax.set_xlim(0, 1)
+    ax.set_xticks(edges)
+    ax.set_xlabel("P(redacted)")
+    ax.set_ylabel("share of pages")
+    ax.yaxis.set_major_formatter(PercentFormatter(1, decimals=0))
+    ax.legend(fontsize=8, loc="upper center")
+    return _png(fig)
+
+
+def _bars(ax, groups, values, limits, fmt: str):
+    """Reference and current bars per group, each with its value (text "no data" where it is None), a red limit
+    line per group."""
+    for i, vals in enumerate(values):
+        for (key, color), dx in zip(_WINDOWS, (-0.2, 0.2)):
+            if vals[key] is None:
+                ax.text(i + dx, 0, "no\ndata", ha="center", va="bottom", fontsize=8, color="#555")
+            else:
+                ax.bar_label(ax.bar(i + dx, vals[key], width=0.36, color=color), [format(vals[key], fmt)], fontsize=8)
+        if limits[i] is not None:
+            ax.hlines(limits[i], i - 0.45, i + 0.45, colors=_RED, linestyles="--")
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    top = [x for vals in values for x in vals.values() if x is not None] + [x for x in limits if x is not None]
+    ax.set_ylim(0, 1.3 * max(top + [1e-9]))
+
+
+def _chart_shares(rep) -> str:
+    from matplotlib.ticker import PercentFormatter
+    th = rep["thresholds"]
+    fig = _figure()
+    ax = fig.subplots()
+    _title(ax, "Out-of-domain and uncertain pages",
+           bool({"ood_share", "needs_review_share"} & set(rep["alerting"])))
+    _bars(ax, ["out of domain", "uncertain band (needs review)"], [rep["ood_share"], rep["needs_review_share"]],
+          [th["ood_share"], th["needs_review_share"]], ".1%")
+    ax.yaxis.set_major_formatter(PercentFormatter(1, decimals=0))
+    ax.set_ylabel("share of pages")
+    _legend(ax, "alert limit")
+    return _png(fig)
+
+
+def _chart_latency(rep) -> str:
+    lat, limit = rep["latency_ms"], rep["thresholds"]["latency_p90_ms"]
+    fig = _figure()
+    ax = fig.subplots()
+    _title(ax, "Wall time per page (ms)", "latency_ms" in rep["alerting"])
+    if lat["current"] is None and lat["reference"] is None:
+        _no_data(ax, "these rows carry no latency_ms (log lines from before it was logged)")
+        return _png(fig)
+    qs = ("p50", "p90", "p99")
+    _bars(ax, qs, [{k: None if lat[k] is None else lat[k][q] for k, _ in _WINDOWS} for q in qs], [None, limit, None], ".0f")
+    ax.set_ylabel("ms a page")
+    _legend(ax, f"alert: p90 above {limit:.0f} ms")
+    return _png(fig)
+
+
+def _span(series) -> str:
+    return f" ({series[0]['t']} to {series[-1]['t']})" if series else ""
+
+
+def _cell(x, fmt) -> str:
+    return "no data" if x is None else format(x, fmt)
+
+
+def render_html(rep: dict) -> str:
+    """The page of a `drift_report`: a summary in plain words (alerts in red), a table of the figures against their
+    limits, then the four charts as embedded PNGs, each with one sentence on what it shows."""
+    from html import escape
+    th, bt, lat, alerting = rep["thresholds"], rep["by_time"], rep["latency_ms"], set(rep["alerting"])
+    if rep["alerts"]:
+        head = (f'<p class="alert"><b>{len(rep["alerts"])} alert{"s" * (len(rep["alerts"]) > 1)}:</b></p>\n<ul class="alert">'
+                + "".join(f"<li>{escape(a)}</li>" for a in rep["alerts"]) + "</ul>")
+    else:
+        head = '<p class="ok"><b>No alert</b>: nothing moved past its limit.</p>'
+    n = rep["pages"]
+    pages = (f"<p>Current window: <b>{n['current']}</b> pages{_span(bt['current'])}; reference window: "
+             f"<b>{n['reference']}</b> pages{_span(bt['reference'])}.</p>")
+
+    def lat_q(q):
+        return [None if lat[k] is None else lat[k][q] for k in ("reference", "current")]
+    rows = [("redacted share", "redacted_share", rep["redacted_share"]["reference"], rep["redacted_share"]["current"], ".1%",
+             f"a move of more than {100 * th['redacted_share_change']:.0f} points"),
+            ("PSI of P(redacted)", "psi", None, rep["psi"], ".3f", f"above {th['psi']}"),
+            ("out-of-domain share", "ood_share", rep["ood_share"]["reference"], rep["ood_share"]["current"], ".1%",
+             f"above {th['ood_share']:.0%}"),
+            ("uncertain-band share", "needs_review_share", rep["needs_review_share"]["reference"],
+             rep["needs_review_share"]["current"], ".1%", f"above {th['needs_review_share']:.0%}"),
+            ("latency p50 (ms a page)", None, *lat_q("p50"), ".0f", ""),
+            ("latency p90 (ms a page)", "latency_ms", *lat_q("p90"), ".0f", f"above {th['latency_p90_ms']:.0f}"),
+            ("latency p99 (ms a page)", None, *lat_q("p99"), ".0f", "")]
+    table = ("<table><tr><th>figure</th><th>reference</th><th>current</th><th>alert when</th></tr>"
+             + "".join(f'<tr{" class=alert" if key in alerting else ""}><td>{name}</td>'
+                       f"<td>{'' if key == 'psi' else _cell(r, fmt)}</td><td>{_cell(c, fmt)}</td><td>{escape(when)}</td></tr>"
+                       for name, key, r, c, fmt, when in rows) + "</table>")
+    charts = [
+        ("Redacted share over time", _chart_redacted_over_time(rep),
+         f"The share of pages the model called redacted, per {bt['bucket'] or 'day'}: the alert compares the whole "
+         f"current window with the reference share (dotted line) and fires past the red dashed lines."),
+        ("P(redacted), current against reference", _chart_p_hist(rep),
+         "How the model's P(redacted) is spread in each window, in the 10 bins the PSI is computed on: the more the "
+         f"blue bars differ from the grey ones, the higher the PSI (an alert above {th['psi']})."),
+        ("Out-of-domain and uncertain pages", _chart_shares(rep),
+         "Pages that do not look like documents, and pages whose P(redacted) lies in the uncertain band (left for a "
+         "person to read): a current bar above its red line is an alert."),
+        ("Latency", _chart_latency(rep),
+         "The wall time per page of each logged request (its time spread over its pages) at the median, 90th and "
+         "99th percentile: a current p90 above the red line is an alert."),
+    ]
+    body = "".join(f'<h2>{title}</h2>\n<p>{escape(words)}</p>\n<img alt="{title}" src="{src}">\n'
+                   for title, src, words in charts)
+    style = ("body{font-family:sans-serif;max-width:52em;margin:2em auto;color:#222}.alert{color:#d62728}"
+             ".ok{color:#2e7d32}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
+             "img{max-width:100%}")
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>redactclf monitor</title>'
+            f"<style>{style}</style></head><body>\n<h1>redactclf: prediction monitor</h1>\n{head}\n{pages}\n"
+            f"{table}\n{body}</body></html>\n")
+
+
+def html_report(current_rows: list[dict], reference_rows: list[dict], path, thresholds: dict = THRESHOLDS) -> dict:
+    """Write the HTML report of the two windows to `path` (one self-contained file); return the `drift_report`."""
+    rep = drift_report(current_rows, reference_rows, thresholds)
+    Path(path).write_text(render_html(rep), encoding="utf-8")
     return rep
