@@ -113,9 +113,12 @@ def _deploy_cmd(args) -> int:
 
 
 def _monitor_cmd(args) -> int:
-    from redactclf.monitor import drift_report, load_predictions
-    rep = drift_report(load_predictions(args.current), load_predictions(args.reference))
+    from redactclf.monitor import drift_report, html_report, load_predictions
+    current, reference = load_predictions(args.current), load_predictions(args.reference)
+    rep = html_report(current, reference, args.html) if args.html else drift_report(current, reference)
     print(json.dumps(rep, indent=1))
+    if args.html:
+        print(f"report: {args.html}", file=sys.stderr)
     return 1 if rep["alerts"] else 0
 
 
@@ -158,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("monitor", help="compare two windows of predictions and alert on drift (exit 1)")
     m.add_argument("current", help="prediction log (.jsonl) or batch output folder / report.json")
     m.add_argument("--reference", required=True, help="the window to compare with (same kinds of file)")
+    m.add_argument("--html", metavar="PATH", help="also write the report for a person: summary and charts in one HTML file")
     m.set_defaults(func=_monitor_cmd)
     return p
 

@@ -96,3 +96,29 @@ def test_audit_of_a_tidy_redaction_says_no_leak(tmp_path):
     out = run("classify", "--audit", tidy)
     assert out.returncode == 0 and out.stdout.rstrip("\n").split("\t")[7] == "leak check: no leak"
     assert "leak" not in run("classify", tidy).stdout  # without --audit: no audit
+
+
+def test_monitor_writes_the_html_report_and_exits_1_on_drift(tmp_path):
+    import base64
+    import io
+    import re
+    from html import escape
+
+    from PIL import Image
+
+    def log(path, high, ood, day):  # 288 rows of one day: half at P(redacted) 0.05, half at `high`
+        path.write_text("".join(json.dumps({"time": f"2026-11-{day}T{h:02d}:{m:02d}:00", "model": "v", "p_redacted": p,
+                                            "label": "redacted" if p >= 0.5 else "clean", "ood": ood and m % 20 == 0,
+                                            "needs_review": False, "latency_ms": 400.0}) + "\n"
+                                for h in range(24) for m in range(0, 60, 10) for p in (0.05, high)))
+    log(tmp_path / "ref.jsonl", 0.95, False, 20)
+    log(tmp_path / "now.jsonl", 0.65, True, 27)  # P(redacted) moved, half the pages out of domain
+    out = run("monitor", tmp_path / "now.jsonl", "--reference", tmp_path / "ref.jsonl", "--html", tmp_path / "out.html")
+    assert out.returncode == 1, out.stderr
+    rep = json.loads(out.stdout)
+    assert "psi" in rep["alerting"] and "ood_share" in rep["alerting"]
+    page = (tmp_path / "out.html").read_text()
+    assert all(escape(a) in page for a in rep["alerts"])
+    srcs = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', page)
+    assert len(srcs) == page.count("<img") == 4
+    assert all(Image.open(io.BytesIO(base64.b64decode(s))).format == "PNG" for s in srcs)
