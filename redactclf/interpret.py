@@ -16,11 +16,12 @@ from scipy import ndimage
 from .core import REDACTED
 
 # %% auto #0
-__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'HEIGHT_BANDS', 'dark_components', 'box_filter', 'dark_boxes',
+__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter', 'dark_boxes',
            'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_report', 'fit_platt',
-           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'box_scores']
+           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'map_outputs',
+           'box_scores', 'fit_box_params']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -400,25 +401,58 @@ def iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5) -> dict:
-    """Box recall (IoU >= `min_iou`) overall and by height band, and redacted-share error, on synthetic pages."""
-    from redactclf.predict import classify
-    found, heights, errors = [], [], []
+def map_outputs(model, paths) -> list[dict]:
+    """What the pipeline's map model says on each page (verdict, cells, model-size page, frame): the raw
+    material of `page_boxes`, kept so that box settings can be scored without running the network again."""
+    from redactclf.predict import classify, resize_pages
+    out = []
     for path in paths:
+        r = classify(path, model=model, debug=True)[0]
+        out.append({"redacted": r.label == REDACTED, "cells": r.debug["cells"], "frame": r.frame_size,
+                    "small": resize_pages([r.debug["image"]], model.input_size)[0]})
+    return out
+
+
+def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict | None = None,
+               outputs: list[dict] | None = None) -> dict:
+    """Box recall (IoU >= `min_iou`) overall and by height band, and redacted-share error, on synthetic pages,
+    with the model's box settings (or `params`); `outputs` of `map_outputs` save running the model again."""
+    from redactclf.predict import page_boxes
+    outputs = outputs or map_outputs(model, paths)
+    params = params or model.box_params
+    found, heights, errors = [], [], []
+    for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())
-        r = classify(path, model=model)[0]
+        r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
+        pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r["boxes"]]
         W, H = meta["size"]
         truth = np.zeros((H, W), bool)
         for red in meta["redactions"]:
             x0, y0, x1, y1 = red["box"]
             truth[max(0, y0):y1, max(0, x0):x1] = True
-            pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r.boxes]
             heights.append(y1 - y0)
             found.append(any(iou(red["box"], p) >= min_iou for p in pred))
-        errors.append(abs((r.redacted_share or 0.0) - truth.mean()))
+        errors.append(abs((r["redacted_share"] or 0.0) - truth.mean()))
     found, heights = np.array(found, bool), np.array(heights)
     bands = {f"{lo}-{hi}px": {"n": int(m.sum()), "recall": float(found[m].mean()) if m.any() else None}
              for lo, hi in HEIGHT_BANDS for m in [(heights >= lo) & (heights < hi)]}
     big = heights >= min_h
     return {"pages": len(paths), "boxes": int(big.sum()), "recall": float(found[big].mean()) if big.any() else None,
             "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors))}
+
+
+BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5, 0.6], "close_px": [0, 9, 17, 25]}
+
+
+def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | None = None) -> dict:
+    """The box settings (`threshold`, `close_px`) with the best box recall, then the lowest share error, on
+    `paths` (held-out synthetic pages that are not the ones the figures are reported on)."""
+    outputs = outputs or map_outputs(model, paths)
+    best, key = None, None
+    for t in grid["threshold"]:
+        for c in grid["close_px"]:
+            s = box_scores(model, paths, params={"threshold": t, "close_px": c}, outputs=outputs)
+            k = (s["recall"] or 0.0, -s["share_mae"])
+            if key is None or k > key:
+                best, key = {"threshold": t, "close_px": c, "recall": s["recall"], "share_mae": s["share_mae"]}, k
+    return best
