@@ -18,16 +18,20 @@ import gradio as gr
 from .batch import (annotated_pdf, codes_text, doc_summary, leaks_text, page_code_table, page_view, plural,
                               redacted_pdf, share_text)
 from .core import REDACTED, InputError, PageResult, repo_root
+from .dataset import sha256_file
 from .ingest import count_pages
 from .monitor import log_predictions
 from .predict import iter_classify, load_model
+from .review import (LABEL_CHOICES, box_indices, box_labels, flag_dir, item_info, review_enabled,
+                              review_image, review_items, review_queue, save_label)
 
 # %% auto #0
 __all__ = ['MAX_UPLOAD_MB', 'MAX_PAGES', 'COLUMNS', 'RECORD_FIELDS', 'CSV_FIELDS', 'AUDIT_COLUMNS', 'AUDIT_FIELDS', 'AUDIT_CSV',
-           'AUDIT_LABEL', 'SHOW_TEXT_LABEL', 'EMPTY_UPLOAD', 'APP_THREADS', 'columns', 'write_report', 'summarize',
-           'app_model', 'page_record', 'record_counts', 'summarize_records', 'classify_uploads', 'leaks_cell',
-           'table_row', 'pdf_downloads', 'classify_files', 'model_info', 'review_note', 'model_card', 'classify_pages',
-           'review_dir', 'page_choices', 'flag_verdict', 'build_demo', 'local_server']
+           'AUDIT_LABEL', 'SHOW_TEXT_LABEL', 'EMPTY_UPLOAD', 'APP_THREADS', 'REVIEW_EMPTY', 'columns', 'write_report',
+           'summarize', 'app_model', 'page_record', 'record_counts', 'summarize_records', 'classify_uploads',
+           'leaks_cell', 'table_row', 'pdf_downloads', 'classify_files', 'model_info', 'review_note', 'model_card',
+           'classify_pages', 'review_dir', 'page_choices', 'flag_verdict', 'review_show', 'review_load', 'review_save',
+           'review_pages', 'review_tab', 'build_demo', 'local_server']
 
 # %% ../nbs/09_app.ipynb #cfcd9e74
 MAX_UPLOAD_MB = 50
@@ -272,8 +276,8 @@ def classify_pages(files: list[gr.FileData], audit: bool = False) -> dict:
 
 # %% ../nbs/09_app.ipynb #303c6a93
 def review_dir() -> Path:
-    """Folder of the review queue."""
-    return Path(os.environ.get("REDACTCLF_REVIEW_DIR", repo_root() / "review_queue"))
+    """Folder of the flag queue (`REDACTCLF_REVIEW_DIR`, default `review_queue/`): `review.flag_dir`."""
+    return flag_dir()
 
 
 def page_choices(table) -> list[str]:
@@ -288,9 +292,9 @@ def flag_verdict(files, choice: str, correct_label: str, table) -> str:
     import time
 
     from redactclf.ingest import iter_pages
-    if not choice or correct_label not in (REDACTED, "clean"):
+    name, _, page = (choice or "").rpartition(" · page ")
+    if not name or not page.isdigit() or correct_label not in (REDACTED, "clean"):
         raise gr.Error("Pick a page and the label it should have.")
-    name, page = choice.rsplit(" · page ", 1)
     page = int(page)
     paths = {Path(p).name: p for p in _paths(files)}
     rows = table.values.tolist() if hasattr(table, "values") else table
@@ -302,43 +306,120 @@ def flag_verdict(files, choice: str, correct_label: str, table) -> str:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{time.strftime('%Y%m%d-%H%M%S')}_{hashlib.sha256(img.tobytes()).hexdigest()[:12]}"
     img.save(out / f"{stem}.png")
-    rec = {"file": name, "page": page, "model_label": row[2], "p_redacted": row[COLUMNS.index("p_redacted")], "user_label": correct_label,
+    rec = {"file": name, "page": page, "doc_sha256": sha256_file(paths[name]), "model_label": row[2], "p_redacted": row[COLUMNS.index("p_redacted")], "user_label": correct_label,
            "model_version": app_model().version, "flagged_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "image": f"{stem}.png"}
     (out / f"{stem}.json").write_text(json.dumps(rec, indent=1))
     return f"Thanks: {name} page {page} saved for review as **{correct_label}**."
 
+# %% ../nbs/09_app.ipynb #9f1e9907
+REVIEW_EMPTY = "Nothing to review: no flagged page and no uncertain page waits for a label."
+
+
+def review_show(queue: list[dict]) -> tuple:
+    """The Review tab's outputs for the first page of `queue`: the page with its boxes numbered, what it is, the label
+    to start from (a flag's, else none), the box choices (all ticked), its `page_id` and how many pages are left."""
+    if not queue:
+        return (None, REVIEW_EMPTY, None, gr.update(choices=[], value=[], visible=False), "",
+                "**0 pages left**")
+    it = queue[0]
+    boxes = box_labels(it)
+    start = it.get("suggested") if it.get("suggested") in LABEL_CHOICES else None
+    return (review_image(it), item_info(it), start,
+            gr.update(choices=boxes, value=boxes, visible=bool(boxes)), it["page_id"],
+            f"**{plural(len(queue), 'page')} left**")
+
+
+def review_load() -> tuple:
+    """The Review tab's "Load review queue": the first page to label (`review_show`)."""
+    return review_show(review_queue())
+
+
+def review_save(page_id: str, label: str, boxes: list[str] | None = None) -> tuple:
+    """The Review tab's "Save and next": label page `page_id` (redacted, clean or skip; `boxes`: the box choices
+    kept, e.g. ["box 1"]), then show the next page. A page labelled meanwhile keeps its first label."""
+    if not page_id:
+        raise gr.Error("Load the review queue first.")
+    if label not in LABEL_CHOICES:
+        raise gr.Error("Say what the page is: redacted, clean, or skip.")
+    queue = review_queue()
+    item = next((i for i in queue if i["page_id"] == page_id), None)
+    if item is not None:
+        try:
+            save_label(item, label, boxes=box_indices(boxes), model_version=app_model().version)
+        except ValueError as e:
+            raise gr.Error(str(e)) from None
+        queue = [i for i in queue if i is not item]
+    return review_show(queue)
+
+
+def review_pages() -> list[dict]:
+    """The pages waiting for review, in order, as JSON (no images): page_id, origin, source, page, model_label,
+    p_redacted, suggested, time, n_boxes."""
+    return review_items()
+
+
+def review_tab():
+    """The Review tab's components and events (called inside `build_demo`'s Blocks)."""
+    gr.Markdown("Label the pages readers flagged, then the pages the model was unsure of. Each label is kept with "
+                "the page, the model's version and where the page came from; nothing about you is stored.")
+    with gr.Row():
+        load = gr.Button("Load review queue", elem_id="review-load", scale=0)
+        count = gr.Markdown(elem_id="review-count")
+    with gr.Row():
+        with gr.Column(scale=3):
+            image = gr.Image(label="Page (the model's boxes in red, numbered)", type="pil", format="png",
+                             interactive=False, elem_id="review-image", height=720)
+        with gr.Column(scale=2):
+            info = gr.Markdown(elem_id="review-info")
+            label = gr.Radio(list(LABEL_CHOICES), value=None, label="This page is", elem_id="review-label")
+            boxes = gr.CheckboxGroup([], label="Boxes that are redactions", visible=False, elem_id="review-boxes")
+            save = gr.Button("Save and next", variant="primary", elem_id="review-save")
+            page_id = gr.Textbox(visible="hidden", elem_id="review-id")
+    outputs = [image, info, label, boxes, page_id, count]
+    load.click(review_load, outputs=outputs, api_name="review_load")
+    save.click(review_save, inputs=[page_id, label, boxes], outputs=outputs, api_name="review_save")
+    gr.api(review_pages, api_name="review_queue")
+
 # %% ../nbs/09_app.ipynb #016234ae
 def build_demo() -> gr.Blocks:
-    """The redactclf Gradio Blocks app."""
+    """The redactclf Gradio Blocks app: the Classify page, and the Review tab when `review_enabled()`."""
     examples = sorted(str(p) for p in (repo_root() / "examples").glob("*") if p.suffix in {".pdf", ".jpg", ".png"})
     with gr.Blocks(title="redactclf: is this page redacted?") as demo:
         gr.Markdown("# redactclf\nDrop page images or PDFs: each page is marked **redacted** or **clean**, "
                     "with the model's probability that it is redacted (`p_redacted`). " + review_note())
-        with gr.Row():  # the upload and what to press above; the results below, at full width (8 columns)
-            with gr.Column(scale=2):
-                files = gr.File(label="PDFs or page images", file_count="multiple", elem_id="files", height=180,
-                                file_types=[".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"])
-            with gr.Column(scale=1):
-                run = gr.Button("Classify", variant="primary")
-                audit = gr.Checkbox(value=False, label=AUDIT_LABEL, elem_id="audit",
-                                    info="Is the hidden text still in the file? Which exemption codes are written on the boxes?")
-                show_text = gr.Checkbox(value=False, label=SHOW_TEXT_LABEL, elem_id="show-leaked-text",
-                                        info="Shows the text a leaking redaction hides (sensitive); implies the check.")
-                # one example is one upload: a list of files, as the multi-file input takes
-                gr.Examples([[[e]] for e in examples], inputs=[files], label="Real pages from public releases")
-        summary = gr.Markdown(elem_id="summary")
-        table = gr.Dataframe(headers=COLUMNS, label="Pages", elem_id="pages", interactive=False)
-        gr.Markdown("**Redacted pages**, whole, their redaction boxes in red (click one to enlarge)")
-        gallery = gr.Gallery(label="Redacted pages", show_label=False, columns=4, fit_columns=False, height="auto",
-                             object_fit="contain", elem_id="gallery")
-        report = gr.File(label="Downloads: report (CSV, JSON), the redacted pages (PDF), every page annotated (PDF)",
-                         file_count="multiple", elem_id="downloads")
-        with gr.Accordion("Flag a wrong verdict", open=False):
-            with gr.Row():
-                flag_page = gr.Dropdown(label="Page", choices=[], interactive=True, elem_id="flag-page")
-                flag_label = gr.Radio([REDACTED, "clean"], label="It should be")
-                flag_btn = gr.Button("Flag this verdict")
-            flag_msg = gr.Markdown(elem_id="flag-msg")
+        review = review_enabled()  # without the Review tab, the page has no tabs
+        with gr.Tabs() if review else contextlib.nullcontext():
+            with gr.Tab("Classify", id="classify") if review else contextlib.nullcontext():
+                with gr.Row():  # the upload and what to press above; the results below, at full width (8 columns)
+                    with gr.Column(scale=2):
+                        files = gr.File(label="PDFs or page images", file_count="multiple", elem_id="files", height=180,
+                                        file_types=[".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"])
+                    with gr.Column(scale=1):
+                        run = gr.Button("Classify", variant="primary")
+                        audit = gr.Checkbox(value=False, label=AUDIT_LABEL, elem_id="audit",
+                                            info="Is the hidden text still in the file? Which exemption codes are written on the boxes?")
+                        show_text = gr.Checkbox(value=False, label=SHOW_TEXT_LABEL, elem_id="show-leaked-text",
+                                                info="Shows the text a leaking redaction hides (sensitive); implies the check.")
+                        # one example is one upload: a list of files, as the multi-file input takes
+                        gr.Examples([[[e]] for e in examples], inputs=[files], label="Real pages from public releases")
+                summary = gr.Markdown(elem_id="summary")
+                table = gr.Dataframe(headers=COLUMNS, label="Pages", elem_id="pages", interactive=False)
+                gr.Markdown("**Redacted pages**, whole, their redaction boxes in red (click one to enlarge)")
+                gallery = gr.Gallery(label="Redacted pages", show_label=False, columns=4, fit_columns=False, height="auto",
+                                     object_fit="contain", elem_id="gallery")
+                report = gr.File(label="Downloads: report (CSV, JSON), the redacted pages (PDF), every page annotated (PDF)",
+                                 file_count="multiple", elem_id="downloads")
+                with gr.Accordion("Flag a wrong verdict", open=False):
+                    with gr.Row():
+                        # a custom value: the API's /flag names its page ("file · page N"); flag_verdict checks it
+                        flag_page = gr.Dropdown(label="Page", choices=[], interactive=True, elem_id="flag-page",
+                                                allow_custom_value=True)
+                        flag_label = gr.Radio([REDACTED, "clean"], label="It should be", elem_id="flag-label")
+                        flag_btn = gr.Button("Flag this verdict")
+                    flag_msg = gr.Markdown(elem_id="flag-msg")
+            if review:
+                with gr.Tab("Review", id="review"):
+                    review_tab()
         gr.Markdown(model_info())
         with gr.Accordion("Model card", open=False):
             gr.Markdown(model_card())

@@ -70,12 +70,19 @@ def review_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def endpoint(review_dir):
+def labels_dir(tmp_path_factory):
+    """Reviewed-page index of the app started by the tests (unused when $ENDPOINT points elsewhere)."""
+    return tmp_path_factory.mktemp("reviewed")
+
+
+@pytest.fixture(scope="session")
+def endpoint(review_dir, labels_dir):
     """Base URL of a running redactclf app."""
     if os.environ.get("ENDPOINT"):
         yield os.environ["ENDPOINT"].rstrip("/") + "/"
         return
     from redactclf.app import local_server
-    with local_server({"REDACTCLF_REVIEW_DIR": str(review_dir),
+    with local_server({"REDACTCLF_REVIEW_DIR": str(review_dir), "REDACTCLF_LABELS_DIR": str(labels_dir),
+                       "REDACTCLF_REVIEW_BATCHES": "", "REDACTCLF_REVIEW": "1",
                        "REDACTCLF_PREDICTION_LOG": str(review_dir.parent / "predictions.jsonl")}) as url:
         yield url

@@ -108,7 +108,7 @@ def test_broken_file_keeps_the_columns(browser, endpoint, tmp_path, real_pages):
     assert no_error_badges(page)
 
 
-def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, review_dir):
+def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, review_dir, labels_dir):
     from redactclf.predict import classify
     pdf, _ = mixed_pdf
     expected = [r.label for r in classify(pdf)]
@@ -136,14 +136,32 @@ def test_upload_pdf_and_see_verdicts(browser, endpoint, mixed_pdf, tmp_path, rev
     page.locator("#flag-page input").click()
     page.get_by_role("option", name="mixed.pdf · page 2").click()
     other = "clean" if expected[1] == "redacted" else "redacted"
-    page.get_by_label(other, exact=True).check()
+    page.locator("#flag-label").get_by_label(other, exact=True).check()
     page.get_by_role("button", name="Flag this verdict").click()
     page.locator("#flag-msg").get_by_text("saved for review").wait_for(timeout=60_000)
     if not os.environ.get("ENDPOINT"):  # the queue of a remote app is not on this disk
+        import csv
         import json
         records = [json.loads(p.read_text()) for p in Path(review_dir).glob("*.json")]
+        records = [r for r in records if r["file"] == "mixed.pdf"]  # the API tests flag a page of their own
         assert [(r["file"], r["page"], r["user_label"]) for r in records] == [("mixed.pdf", 2, other)]
         assert (Path(review_dir) / records[0]["image"]).exists()
+
+        # the Review tab offers the flagged page with the reader's label; saving it labels it and empties the queue
+        # (a remote app may have labelled this page before: only here is the queue known)
+        page.get_by_role("tab", name="Review").click()
+        page.get_by_role("button", name="Load review queue").click()
+        info = page.locator("#review-info")
+        info.get_by_text("flagged by a reader").wait_for(timeout=60_000)
+        assert "mixed.pdf page 2" in info.inner_text()
+        page.locator("#review-image img").wait_for()
+        assert page.locator("#review-label").get_by_label(other, exact=True).is_checked()
+        page.get_by_role("button", name="Save and next").click()
+        info.get_by_text("Nothing to review").wait_for(timeout=60_000)
+        assert "0 pages left" in page.locator("#review-count").inner_text() and no_error_badges(page)
+        with open(Path(labels_dir) / "index.csv", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["source"] == "mixed.pdf"]
+        assert [(r["page"], r["label"], r["origin"]) for r in rows] == [("2", other, "flag")]
 
 
 def test_batch_report_in_the_browser(browser, tmp_path):
