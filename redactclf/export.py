@@ -267,8 +267,9 @@ def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -
 
 # %% ../nbs/06_export.ipynb #83f2a523
 def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
-                synth_paths=None, valid: pd.DataFrame | None = None) -> dict:
-    """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass."""
+                synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None) -> dict:
+    """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass.
+    `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on."""
     from redactclf.interpret import exam_pages, predict_pages, reliability_plot
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
@@ -276,6 +277,10 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
     record["params"].setdefault("arch", record.get("arch"))
     pages = exam_pages() if pages is None else pages
     record["calibration"] = _calibrate(run_dir, record, valid)
+    if box_paths is not None:
+        from redactclf.interpret import fit_box_params
+        record["calibration"]["boxes"] = fit_box_params(load_model(run_dir / "model.onnx"), box_paths)
+        (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))
     model = load_model(run_dir / "model.onnx")
     cand = predict_pages(model, pages)
     cand.to_csv(run_dir / "exam.csv")
@@ -368,7 +373,11 @@ def map_model_card(record: dict) -> str:
                 f"held out, {_pct(boxes['recall'])} of the {boxes['boxes']} boxes at least 10 px tall (100 dpi) are found "
                 f"with IoU >= 0.5; by height: " + ", ".join(f"{k}: {_pct(v['recall'])} (n={v['n']})"
                                                              for k, v in boxes["by_height"].items() if v["n"]) +
-                f". Mean absolute error of the redacted share: {boxes['share_mae_points']:.2f} points of page area.\n")
+                f". Mean absolute error of the redacted share: {boxes['share_mae_points']:.2f} points of page area.\n" +
+                ("" if "boxes" not in cal else
+                 f"Boxes are the cells at or above {cal['boxes']['threshold']}, pieces of one line less than "
+                 f"{cal['boxes']['close_px']} px apart joined: the settings with the best recall on other held-out "
+                 "synthetic pages.\n"))
     mc = "\n".join(f"- {k}, {s}: only the candidate right on {v['only_a']} pages, only the other on {v['only_b']}, "
                    f"exact McNemar p = {v['p_value']:.3g}" for k, d in ex["mcnemar"].items() for s, v in d.items())
     return f"""# Model card: redactclf redaction map `{record['run_id']}`
@@ -410,8 +419,9 @@ Paired comparisons on the same pages:
 
 {mc}
 
-**Calibration.** P(redacted) is Platt-scaled on the validation split (a = {cal.get('a', 1):.3f},
-b = {cal.get('b', 0):.3f}); expected calibration error on the exam {ex['ece']:.3f} (reliability plot:
+**Calibration.** P(redacted) = sigmoid(a * page logit + c * mean logit of the map's 4 strongest cells + b),
+fitted on the validation split (a = {cal.get('a', 1):.3f}, c = {cal.get('c', 0):.3f}, b = {cal.get('b', 0):.3f});
+expected calibration error on the exam {ex['ece']:.3f} (reliability plot:
 `reliability.png`). Pages with P(redacted) in [{cal.get('review_band', [0.2, 0.8])[0]:.2f},
 {cal.get('review_band', [0.2, 0.8])[1]:.2f}) are marked **needs review**: {cal.get('review_rule', '')}.
 {box_text}

@@ -420,7 +420,7 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
     from redactclf.predict import page_boxes
     outputs = outputs or map_outputs(model, paths)
     params = params or model.box_params
-    found, heights, errors = [], [], []
+    overlaps, heights, errors = [], [], []
     for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())
         r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
@@ -431,28 +431,31 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
             x0, y0, x1, y1 = red["box"]
             truth[max(0, y0):y1, max(0, x0):x1] = True
             heights.append(y1 - y0)
-            found.append(any(iou(red["box"], p) >= min_iou for p in pred))
+            overlaps.append(max((iou(red["box"], p) for p in pred), default=0.0))
         errors.append(abs((r["redacted_share"] or 0.0) - truth.mean()))
-    found, heights = np.array(found, bool), np.array(heights)
+    overlaps, heights = np.array(overlaps), np.array(heights)
+    found = overlaps >= min_iou
     bands = {f"{lo}-{hi}px": {"n": int(m.sum()), "recall": float(found[m].mean()) if m.any() else None}
              for lo, hi in HEIGHT_BANDS for m in [(heights >= lo) & (heights < hi)]}
     big = heights >= min_h
     return {"pages": len(paths), "boxes": int(big.sum()), "recall": float(found[big].mean()) if big.any() else None,
+            "mean_iou": float(overlaps[big].mean()) if big.any() else None,
             "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors))}
 
 
-BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5, 0.6], "close_px": [0, 9, 17, 25]}
+BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5, 0.6], "close_px": [0, 9, 17, 25], "offset": [0, -4, -8, -12]}
 
 
 def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | None = None) -> dict:
-    """The box settings (`threshold`, `close_px`) with the best box recall, then the lowest share error, on
-    `paths` (held-out synthetic pages that are not the ones the figures are reported on)."""
+    """The box settings (`threshold`, `close_px`, offset `dx` = `dy`) with the best box recall, then mean IoU,
+    then the lowest share error, on `paths` (held-out synthetic pages, not the ones the figures are reported on)."""
+    import itertools
     outputs = outputs or map_outputs(model, paths)
     best, key = None, None
-    for t in grid["threshold"]:
-        for c in grid["close_px"]:
-            s = box_scores(model, paths, params={"threshold": t, "close_px": c}, outputs=outputs)
-            k = (s["recall"] or 0.0, -s["share_mae"])
-            if key is None or k > key:
-                best, key = {"threshold": t, "close_px": c, "recall": s["recall"], "share_mae": s["share_mae"]}, k
+    for t, c, o in itertools.product(grid["threshold"], grid["close_px"], grid.get("offset", [0])):
+        params = {"threshold": t, "close_px": c, "dx": o, "dy": o}
+        s = box_scores(model, paths, params=params, outputs=outputs)
+        k = (s["recall"] or 0.0, s["mean_iou"] or 0.0, -s["share_mae"])
+        if key is None or k > key:
+            best, key = {**params, "recall": s["recall"], "share_mae": s["share_mae"]}, k
     return best

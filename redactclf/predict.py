@@ -23,8 +23,8 @@ from .ingest import iter_pages, source_name
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
-           'net_probs', 'load_model', 'upsample_cells', 'map_regions', 'content_box', 'page_boxes', 'iter_classify',
-           'audit_fields', 'classify']
+           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'page_boxes',
+           'iter_classify', 'audit_fields', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -116,9 +116,10 @@ class Model:
 
     @property
     def box_params(self) -> dict:
-        """How a map model's cells become boxes: `threshold` and `close_px` of `map_regions`, fitted on
-        held-out synthetic pages and stored in the record (0.5 and no closing when absent)."""
-        return {"threshold": 0.5, "close_px": 0, **self.record.get("calibration", {}).get("boxes", {})}
+        """How a map model's cells become boxes: `threshold`, `close_px` and offset (`dx`, `dy`) of `map_regions`,
+        fitted on held-out synthetic pages and stored in the record (0.5, no closing, no offset when absent)."""
+        fitted = self.record.get("calibration", {}).get("boxes", {})
+        return {k: fitted.get(k, default) for k, default in (("threshold", 0.5), ("close_px", 0), ("dx", 0), ("dy", 0))}
 
 
 DEFAULT_REVIEW_BAND = (0.2, 0.8)
@@ -274,12 +275,21 @@ def upsample_cells(cells: np.ndarray, size) -> np.ndarray:
     return np.asarray(Image.fromarray(cells.astype(np.float32), mode="F").resize((size[1], size[0]), Image.BILINEAR))
 
 
+def shift_map(prob: np.ndarray, dx: int = 0, dy: int = 0) -> np.ndarray:
+    """`prob` moved by (dx, dy) pixels (right, down), the uncovered edge filled with zeros."""
+    out = np.zeros_like(prob)
+    h, w = prob.shape
+    out[max(0, dy):h + min(0, dy), max(0, dx):w + min(0, dx)] = prob[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
+    return out
+
+
 def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6,
-                close_px: int = 0) -> tuple[np.ndarray, list]:
+                close_px: int = 0, dx: int = 0, dy: int = 0) -> tuple[np.ndarray, list]:
     """Redacted mask at `size` and its regions [(x0, y0, x1, y1, peak)] in input pixels; `close_px` joins
-    pieces of one line left less than that many pixels apart (a horizontal closing)."""
+    pieces of one line left less than that many pixels apart (a horizontal closing); (`dx`, `dy`) moves the
+    map by a model's measured offset (see `Model.box_params`)."""
     from scipy import ndimage
-    prob = upsample_cells(cells, size)
+    prob = shift_map(upsample_cells(cells, size), dx, dy)
     mask = prob >= threshold
     if close_px > 1:
         mask = ndimage.binary_closing(mask, structure=np.ones((1, close_px), bool))
@@ -303,15 +313,15 @@ def content_box(small: np.ndarray, ink: int = 200, margin: float = 0.01) -> tupl
 
 
 def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
-               close_px: int = 0) -> dict:
+               close_px: int = 0, dx: int = 0, dy: int = 0) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`)."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
-    mask, regions = map_regions(cells, (h, w), threshold, close_px=close_px)
+    mask, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
     if not regions and cells.max() > 0:
-        mask, regions = map_regions(cells, (h, w), threshold=float(cells.max()) / 2, close_px=close_px)
+        mask, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
