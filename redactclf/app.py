@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -150,7 +151,7 @@ def classify_uploads(files, *, debug: bool = False, on_page=None, audit: bool = 
         raise gr.Error(f"{total} pages is more than this app handles at once ({MAX_PAGES}); "
                        "split the upload or use the offline `redactclf batch` command.")
     model = app_model()
-    items, done = [], 0
+    items, done, t0 = [], 0, time.perf_counter()
     for p in paths:
         name = Path(p).name
         try:
@@ -163,7 +164,8 @@ def classify_uploads(files, *, debug: bool = False, on_page=None, audit: bool = 
         except InputError as e:
             items.append((p, e))
     # for drift monitoring: scores only, nothing about the user
-    log_predictions([r for _, r in items if isinstance(r, PageResult)], model.version)
+    log_predictions([r for _, r in items if isinstance(r, PageResult)], model.version,
+                    seconds=time.perf_counter() - t0)  # latency per page, for the monitor
     return items, [page_record(Path(p).name, r) for p, r in items]
 
 # %% ../nbs/09_app.ipynb #4e270c4d
@@ -289,7 +291,6 @@ def page_choices(table) -> list[str]:
 def flag_verdict(files, choice: str, correct_label: str, table) -> str:
     """Store the chosen page and the reader's label in the review queue; returns a confirmation."""
     import hashlib
-    import time
 
     from redactclf.ingest import iter_pages
     name, _, page = (choice or "").rpartition(" · page ")
@@ -438,7 +439,6 @@ def local_server(env: dict | None = None, timeout: float = 180):
     import socket
     import subprocess
     import sys
-    import time
     import urllib.request
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
