@@ -24,10 +24,11 @@ from .ingest import iter_pages
 
 # %% auto #0
 __all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'page_at_size', 'render_cache',
-           'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'cell_targets', 'to_input', 'synth_page',
-           'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet', 'redmap_splitter', 'redmap_loss',
-           'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages', 'training_table', 'train_redmap',
-           'export_redmap', 'synth_map_pages', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
+           'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes', 'cell_targets',
+           'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet',
+           'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
+           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'recipe_tables', 'snapshot_tables',
+           'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_INPUT = (640, 480)  # model input (height, width)
@@ -200,6 +201,56 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
         kept.append(b)
     return img, np.asarray(mask), {"style": style, "target": kind, "boxes": kept}
 
+# %% ../nbs/04a_redmap.ipynb #d5a549c6
+def _gradient_bar(img: Image.Image, box, rng: random.Random):
+    """A horizontal bar from one colour to another (a slide's header or footer band)."""
+    x0, y0, x1, y1 = box
+    a, b = (np.array([rng.randint(60, 230) for _ in range(3)]) for _ in range(2))
+    t = np.linspace(0, 1, x1 - x0)[None, :, None]
+    bar = np.broadcast_to((a * (1 - t) + b * t), (y1 - y0, x1 - x0, 3)).astype(np.uint8)
+    img.paste(Image.fromarray(np.ascontiguousarray(bar)), (x0, y0))
+
+
+def _photo(img: Image.Image, box, rng: random.Random):
+    """A textured block: smooth random colour upsampled, with fine noise (a photo or a screenshot)."""
+    x0, y0, x1, y1 = box
+    nrng = np.random.default_rng(rng.randint(0, 2**31))
+    small = nrng.integers(0, 255, (rng.randint(2, 6), rng.randint(2, 6), 3), dtype=np.uint8)
+    ph = np.asarray(Image.fromarray(small).resize((x1 - x0, y1 - y0), Image.BICUBIC)).astype(int)
+    ph = np.clip(ph + nrng.normal(0, 18, ph.shape), 0, 255).astype(np.uint8)
+    img.paste(Image.fromarray(ph), (x0, y0))
+
+
+def draw_lookalikes(img: Image.Image, rng: random.Random) -> Image.Image:
+    """1-3 things that look dark or boxy but are not redactions (bars, banners, photos, logos) on a copy of `img`."""
+    img = img.copy()
+    d, W, H = ImageDraw.Draw(img), img.width, img.height
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(["bar", "bar", "banner", "photo", "logo"])
+        if kind == "bar":
+            m, h = rng.randint(0, 30), rng.randint(4, 24)
+            y = rng.choice([rng.randint(0, 80), rng.randint(H - 90, H - h - 1)])
+            _gradient_bar(img, (m, y, W - rng.randint(0, 30), y + h), rng)
+        elif kind == "banner":
+            m, h = rng.randint(0, 40), rng.randint(18, 60)
+            y = rng.randint(0, H - h - 1)
+            fill = tuple(rng.randint(0, 120) for _ in range(3))
+            d.rectangle((m, y, W - m, y + h), fill=fill)
+            _code_text(d, (m + 20, y + h // 4, W - m - 20, y + 3 * h // 4), rng.choice(
+                ["TOP SECRET//COMINT", "Overview", "Agenda", "Department of Justice", "For Official Use Only"]),
+                (255, 255, 255), rng)
+        elif kind == "photo":
+            w, h = rng.randint(60, 220), rng.randint(50, 200)
+            x, y = rng.randint(0, W - w - 1), rng.randint(0, H - h - 1)
+            _photo(img, (x, y, x + w, y + h), rng)
+        else:
+            r = rng.randint(10, 35)
+            x, y = rng.randint(r, W - r - 1), rng.randint(r, H - r - 1)
+            for k, f in enumerate((rng.randint(20, 120), rng.randint(120, 220), rng.randint(0, 90))):
+                rr = r * (3 - k) // 3
+                d.ellipse((x - rr, y - rr, x + rr, y + rr), fill=(f, rng.randint(0, 200), rng.randint(0, 120)))
+    return img
+
 # %% ../nbs/04a_redmap.ipynb #af6259c7
 def cell_targets(mask: np.ndarray, stride: int = MAP_STRIDE) -> np.ndarray:
     """Share of each stride x stride cell covered by the uint8 mask: the map's soft target (float32)."""
@@ -270,6 +321,8 @@ class MapDataset(torch.utils.data.Dataset):
         if row.kind == "draw":
             img, mask, _ = draw_redactions(img, rng)
             return img, mask, 1.0
+        if row.kind == "lookalike":
+            return draw_lookalikes(img, rng), np.zeros((img.height, img.width), np.uint8), 0.0
         red = row.label == REDACTED
         return img, None if red else np.zeros((img.height, img.width), np.uint8), float(red)
 
@@ -390,13 +443,14 @@ def hard_pages(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, draw_frac: float = 0.6,
-                   seed: int = 0, hard: int = 1) -> pd.DataFrame:
+                   seed: int = 0, hard: int = 1, lookalike_frac: float = 0.0) -> pd.DataFrame:
     """Items of one split: its pool pages (`hard_pages` `hard` times), drawn copies of `draw_frac` of its clean
-    pages, and `synth` pages."""
+    pages, `lookalike_frac` of them with drawn look-alikes (still clean), and `synth` pages."""
     rows = pool[pool.split == split].assign(kind="pool", cache_idx=lambda d: d.index)
     clean = rows[rows.label != REDACTED]
     draws = clean.sample(frac=draw_frac, random_state=seed).assign(kind="draw", label=REDACTED)
-    parts = [rows, *[hard_pages(rows)] * (hard - 1), draws]
+    looks = clean.sample(frac=lookalike_frac, random_state=seed + 1).assign(kind="lookalike")
+    parts = [rows, *[hard_pages(rows)] * (hard - 1), draws, looks]
     if synth:
         parts.append(pd.DataFrame({"kind": "synth", "path": [str(p) for p in synth],
                                    "label": [Path(p).parent.name for p in synth], "page_id": [Path(p).stem for p in synth]}))
@@ -464,13 +518,13 @@ def synth_map_pages(root=None) -> list[Path]:
     return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)
 
 
-def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2):
+def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, lookalike_frac: float = 0.0):
     """(pool, render cache, train table, valid table) of the recipe; the same every time it is called."""
     from redactclf.dataset import pool_table
     pool = pool_table()
     cache = render_cache(pool, repo_root() / "data" / f"pool-{MAP_INPUT[0]}x{MAP_INPUT[1]}.npy")
     synth = synth_map_pages()
-    train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard)
+    train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard, lookalike_frac=lookalike_frac)
     valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac)
     return pool, cache, train, valid
 
@@ -498,9 +552,9 @@ def snapshot_tables(tables: dict, out_dir) -> str:
 
 
 def redmap_recipe(run_dir, epochs: int = 2, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
-                  draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10):
+                  draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10, lookalike_frac: float = 0.0):
     """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
-    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard)
+    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
     learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init, lr_mult=lr_mult)
     record["snapshot_id"] = sid
