@@ -14,7 +14,7 @@ from pathlib import Path
 from .core import InputError
 
 # %% auto #0
-__all__ = ['LONG_RUN', 'page_line', 'audit_words', 'build_parser', 'main']
+__all__ = ['LONG_RUN', 'page_line', 'audit_words', 'build_parser', 'main', 'add_retrain_commands']
 
 # %% ../nbs/10_cli.ipynb #e4eeeeec
 LONG_RUN = 20  # pages from which `classify` shows a progress bar (on stderr)
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--reference", required=True, help="the window to compare with (same kinds of file)")
     m.add_argument("--html", metavar="PATH", help="also write the report for a person: summary and charts in one HTML file")
     m.set_defaults(func=_monitor_cmd)
+    add_retrain_commands(sub)
     return p
 
 
@@ -170,3 +171,50 @@ def main(argv=None) -> int:
     """Entry point of the `redactclf` console command."""
     args = build_parser().parse_args(argv)
     return args.func(args)
+
+# %% ../nbs/10_cli.ipynb #1009eab0
+def _retrain_cmd(args) -> int:
+    from redactclf.retrain import RetrainError, retrain
+    try:
+        res = retrain(args.run_dir, resume=args.resume, epochs=args.epochs, min_new_labels=args.min_new_labels,
+                      space=args.deploy, labels=args.labels)
+    except RetrainError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if res["status"] == "nothing to do":
+        return 0
+    verdict = "passed" if res["passed"] else "refused: " + "; ".join(res["reasons"])
+    print(f"{res['run_dir']}: exam accuracy {res['accuracy']:.4f}, gate {verdict}")
+    if res["passed"]:
+        print(f"shipped into {res['dest']}" + (f", deployed to {res['deploy']['url']}" if res["status"] == "deployed" else ""))
+    return 0 if res["passed"] else 2
+
+
+def _runs_cmd(args) -> int:
+    from redactclf.retrain import runs_records, runs_table, runs_text
+    df = runs_table(args.roots or None)
+    if args.json:
+        print(json.dumps(runs_records(df), indent=1))
+    elif args.csv:
+        print(df.to_csv(index=False), end="")
+    else:
+        print(runs_text(df))
+    return 0
+
+
+def add_retrain_commands(sub):
+    """The `retrain` and `runs` subcommands."""
+    r = sub.add_parser("retrain", help="retrain on new reviewed labels, gate the candidate, ship (and deploy) it")
+    r.add_argument("--epochs", type=int, default=2, help="training epochs (default 2)")
+    r.add_argument("--min-new-labels", type=int, default=50, help="do nothing below this many new labels (default 50)")
+    r.add_argument("--deploy", metavar="SPACE", help="after a pass, push the app to this Hugging Face Space (OWNER/NAME)")
+    r.add_argument("--run-dir", help="the new run's folder (default runs/retrain-<time>)")
+    r.add_argument("--resume", metavar="RUN_DIR", help="finish a stopped run (its recorded options are used)")
+    r.add_argument("--labels", metavar="CSV", help="reviewed labels to use (default: the review queue's)")
+    r.set_defaults(func=_retrain_cmd)
+    s = sub.add_parser("runs", help="list training runs side by side from their records")
+    s.add_argument("roots", nargs="*", metavar="DIR", help="folders of runs (default runs/ and docs/run-records/)")
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="a JSON list, one object per run")
+    fmt.add_argument("--csv", action="store_true", help="CSV, one row per run")
+    s.set_defaults(func=_runs_cmd)

@@ -122,3 +122,37 @@ def test_monitor_writes_the_html_report_and_exits_1_on_drift(tmp_path):
     srcs = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', page)
     assert len(srcs) == page.count("<img") == 4
     assert all(Image.open(io.BytesIO(base64.b64decode(s))).format == "PNG" for s in srcs)
+
+
+RECORDS = Path(__file__).resolve().parent.parent / "docs" / "run-records"
+
+
+def test_runs_lists_the_committed_records_side_by_side():
+    out = run("runs", RECORDS)
+    assert out.returncode == 0, out.stderr
+    committed = sorted(f.parent.name for f in RECORDS.glob("*/record.json"))
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:3] == ["run", "date", "snapshot"] and sorted(line.split()[0] for line in lines[1:]) == committed
+    v1d = next(line for line in lines if line.startswith("redmap-v1d-20261129-124825"))
+    assert "376841f9dd75" in v1d and "640x480" in v1d and "92.2% vs 93.8% (676)" in v1d and "refused" in v1d
+    rows = {r["run"]: r for r in json.loads(run("runs", "--json", RECORDS).stdout)}
+    assert sorted(rows) == committed and rows["redmap-v1d-20261129-124825"]["lr"] == 0.001
+    assert rows["redmap-v1d-20261129-124825"]["reason"].startswith("accuracy 0.9216") and rows["redmap-v1c-20261129-121432"]["gate"] == "refused"
+    lines = run("runs", "--csv", RECORDS).stdout.splitlines()
+    assert lines[0].startswith("run,date,snapshot,epochs") and len(lines) == 1 + len(committed)
+
+
+def test_retrain_below_the_threshold_does_nothing(tmp_path):
+    import os
+    labels = tmp_path / "labels.csv"
+    labels.write_text("page_id,doc_id,path,label,split,origin,labelled_at,model_version,boxes\n" + "".join(
+        f"p{i},d{i},p{i}.png,redacted,train,flag,2100-01-01T00:00:0{i},v,[]\n" for i in range(3)))
+    out = run("retrain", "--labels", labels, "--run-dir", tmp_path / "runs" / "r1")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "3 new labels, need 50: nothing to do\n" and not (tmp_path / "runs").exists()
+    env = {**os.environ, "REDACTCLF_LABELS_DIR": str(tmp_path / "empty-queue")}  # the review queue's own labels
+    out = subprocess.run([CLI, "retrain", "--min-new-labels", "5", "--run-dir", str(tmp_path / "runs" / "r2")],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0 and out.stdout == "0 new labels, need 5: nothing to do\n"
+    out = run("retrain", "--resume", tmp_path / "runs" / "r2")
+    assert out.returncode == 1 and "holds no retrain record" in out.stderr and not (tmp_path / "runs").exists()
