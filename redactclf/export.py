@@ -23,7 +23,7 @@ from .train import score
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
-           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'exam_side', 'promote_map', 'exam_table', 'source_table',
+           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'promote_map', 'exam_table', 'source_table',
            'map_model_card', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
            'recipe_candidate', 'add_review_band']
 
@@ -229,21 +229,6 @@ def map_onnx_diff(pkl, onnx, images: list[Image.Image]) -> float:
     return float(max(np.abs(pa - pb).max(), np.abs(ca - cb).max()))
 
 
-def exam_side(pages: pd.DataFrame, pred: pd.DataFrame, fair=None) -> dict:
-    """Scores of one model's exam verdicts, overall and per set, and its right/wrong per visible page;
-    `fair` (bool per page) restricts everything to the pages both compared models never trained on."""
-    from redactclf.interpret import exam_scores
-    seen = pages.visible.ne("no").values & (True if fair is None else np.asarray(fair, bool))
-    out = {"all": exam_scores(pages.label[seen], pred.pred[seen], pages.source[seen]), "right": {}}
-    for s in EXAM_GATE["sets"]:
-        m = seen & (pages.set == s).values
-        out[s] = exam_scores(pages.label[m], pred.pred[m], pages.source[m])
-        out["right"][s] = (pages.label[m].values == pred.pred[m].values)
-    inv = pages.visible.eq("no").values
-    out["invisible"] = {"n": int(inv.sum()), "found": int((pred.pred[inv] == REDACTED).sum())}
-    return out
-
-
 def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -> dict:
     """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record."""
     from redactclf.dataset import pool_table
@@ -270,7 +255,7 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
                 synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None) -> dict:
     """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass.
     `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on."""
-    from redactclf.interpret import exam_pages, predict_pages, reliability_plot
+    from redactclf.interpret import exam_pages, exam_side, predict_pages, reliability_plot
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
     record = json.loads((run_dir / "record.json").read_text())
@@ -286,7 +271,7 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
     cand.to_csv(run_dir / "exam.csv")
     sample = [im for p in pages.path[:8] for _, im in iter_pages(p, pages={1}, size=model.input_size)]
     diff = map_onnx_diff(run_dir / "model.pkl", run_dir / "model.onnx", sample)
-    sides = {"candidate": exam_side(pages, cand)}
+    sides = {"candidate": exam_side(pages, cand, sets=rule["sets"])}
     shipped_csv = exam_dir / "shipped-classifier.csv"
     shipped_version = load_model(dest / "model.onnx").version if (dest / "model.onnx").exists() else None
     if shipped_csv.exists() and set(pd.read_csv(shipped_csv).model) == {shipped_version}:  # made before it was replaced
@@ -296,13 +281,13 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
     else:
         cur_pred = None
     if (exam_dir / "baseline.csv").exists():
-        sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0))
+        sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0), sets=rule["sets"])
     fair = None
     if cur_pred is not None:  # compared only on pages neither model trained on
         fair = unseen_by_shipped(pages.assign(n=range(len(pages))), dest).n.values
         fair = np.isin(np.arange(len(pages)), fair) | (pages.set != "real-sample").values
-        sides["shipped"] = exam_side(pages, cur_pred)
-        pair = {"candidate": exam_side(pages, cand, fair), "shipped": exam_side(pages, cur_pred, fair)}
+        sides["shipped"] = exam_side(pages, cur_pred, sets=rule["sets"])
+        pair = {"candidate": exam_side(pages, cand, fair, sets=rule["sets"]), "shipped": exam_side(pages, cur_pred, fair, sets=rule["sets"])}
     from redactclf.interpret import paired_comparison
     mcnemar = {f"candidate vs {k}": {s: paired_comparison(sides["candidate"]["right"][s], v["right"][s])
                                      for s in rule["sets"]} for k, v in sides.items() if k not in ("candidate", "shipped")}

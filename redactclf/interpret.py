@@ -16,10 +16,10 @@ from scipy import ndimage
 from .core import REDACTED
 
 # %% auto #0
-__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter', 'dark_boxes',
-           'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
+__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter',
+           'dark_boxes', 'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
-           'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_report', 'fit_platt',
+           'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'fit_platt',
            'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'map_outputs',
            'box_scores', 'fit_box_params']
 
@@ -304,21 +304,35 @@ def exam_scores(truth, pred, sources) -> dict:
             "per_source": per}
 
 
+EXAM_SETS = ("pool-test", "real-sample")
+
+
+def exam_side(pages: pd.DataFrame, pred, fair=None, sets=EXAM_SETS) -> dict:
+    """One model's exam: `exam_scores` over all visible pages and per set (when `pages` has a `set` column),
+    pages with no visible mark apart, and right/wrong per scored page (`right`, for paired tests). `pred`:
+    verdicts aligned with `pages` (array, or a frame with a `pred` column); `fair` (bool per page) restricts
+    everything to the pages both compared models never trained on."""
+    pred = np.asarray(pred.pred if hasattr(pred, "pred") else pred)
+    label, source = pages.label.values, pages.source.values
+    seen = pages.visible.ne("no").values & (True if fair is None else np.asarray(fair, bool))
+    out = {"all": exam_scores(label[seen], pred[seen], source[seen]), "right": {"all": label[seen] == pred[seen]}}
+    for s in sets if "set" in pages else ():
+        m = seen & (pages.set == s).values
+        out[s] = exam_scores(label[m], pred[m], source[m])
+        out["right"][s] = label[m] == pred[m]
+    inv = pages.visible.eq("no").values
+    out["invisible"] = {"n": int(inv.sum()), "found": int((pred[inv] == REDACTED).sum())}
+    return out
+
+
 def exam_report(pages: pd.DataFrame, preds: dict[str, np.ndarray]) -> dict:
     """Scores of each model in `preds` (verdict arrays aligned with `pages`) and paired McNemar tests."""
-    seen = pages.visible.ne("no").values
-    truth = pages.label.values
-    rep = {"models": {}, "mcnemar": {}}
-    for name, pred in preds.items():
-        rep["models"][name] = exam_scores(truth[seen], np.asarray(pred)[seen], pages.source.values[seen])
-        inv = ~seen
-        rep["models"][name]["invisible"] = {"n": int(inv.sum()),
-                                            "found": int((np.asarray(pred)[inv] == REDACTED).sum())}
+    sides = {name: exam_side(pages, pred) for name, pred in preds.items()}
+    rep = {"models": {n: {**s["all"], "invisible": s["invisible"]} for n, s in sides.items()}, "mcnemar": {}}
     names = list(preds)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            ra, rb = np.asarray(preds[a])[seen] == truth[seen], np.asarray(preds[b])[seen] == truth[seen]
-            rep["mcnemar"][f"{a} vs {b}"] = paired_comparison(ra, rb)
+            rep["mcnemar"][f"{a} vs {b}"] = paired_comparison(sides[a]["right"]["all"], sides[b]["right"]["all"])
     return rep
 
 # %% ../nbs/05_interpret.ipynb #6eb5d84d
