@@ -93,6 +93,41 @@ def naive_loop(files, model, n: int) -> float:
     return done / (time.perf_counter() - t)
 
 
+def text_layer_pdfs(n: int, max_pages: int = 30) -> list[Path]:
+    """`n` real PDFs of the pool (one per document, at most `max_pages` pages) whose labelled pages all have a
+    text layer (the leak check's work), from every source in turn."""
+    from redactclf.dataset import pool_table
+    from redactclf.ingest import count_pages
+    pool = pool_table()
+    docs = pool.groupby("path").agg(source=("source", "first"), text=("text_layer", lambda s: set(s) == {"yes"}))
+    docs = docs[docs.text & docs.index.str.endswith(".pdf")]
+    docs = docs[[count_pages(x) <= max_pages for x in docs.index]]
+    order = docs.assign(k=docs.groupby("source").cumcount()).sort_values(["k", "source"])
+    return [Path(x) for x in order.index[:n]]
+
+
+def audit_cost(model_path, workers: int, n: int, tmp: Path):
+    """Batch pages/s on real text-layer PDFs without and with `--audit`, and the time it adds per page."""
+    import shutil
+
+    from redactclf.batch import run_batch
+    files = text_layer_pdfs(n)
+    folder = tmp / "text-layer"
+    folder.mkdir()
+    for i, f in enumerate(files):
+        shutil.copy(f, folder / f"{i:03d}.pdf")
+    rates = {}
+    for audit in (False, True):
+        t = time.perf_counter()
+        s = run_batch([folder], tmp / f"audit-{audit}", workers=workers, model_path=model_path, progress=False,
+                      thumbs=False, audit=audit)
+        rates[audit] = s["pages"] / (time.perf_counter() - t)
+    added = rates[False] / rates[True] - 1
+    print(f"real text-layer PDFs ({len(files)} files, {s['pages']} pages): batch {rates[False]:.1f} pages/s, "
+          f"with --audit {rates[True]:.1f} pages/s: +{100 * added:.0f}% time per page (goal <= 30%): "
+          f"{'met' if added <= 0.30 else 'NOT met'}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=30)
@@ -100,6 +135,8 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--model", default=None, help="model file (default: the shipped models/model.onnx)")
     ap.add_argument("--naive-pages", type=int, default=40, help="pages for the naive one-page-at-a-time loop")
+    ap.add_argument("--audit-pdfs", type=int, default=0,
+                    help="also time --audit on this many real text-layer PDFs of the pool (0: skip)")
     a = ap.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     tmp = Path(tempfile.mkdtemp())
@@ -137,6 +174,9 @@ def main():
 
     naive = naive_loop(files, model, a.naive_pages)
     print(f"naive loop (100-dpi render, resize, fastai model one page at a time): {naive:.1f} pages/s")
+
+    if a.audit_pdfs:
+        audit_cost(a.model, a.workers, a.audit_pdfs, tmp)
 
     goal = 20.0 if old >= 140 else 0.15 * old
     print(f"\nbatch pages/s {batch:.1f} vs goal {goal:.1f} "
