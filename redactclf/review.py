@@ -254,11 +254,11 @@ def page_image(item: dict) -> tuple[Image.Image, str]:
 
 
 def scale_boxes(boxes, frame_size, size) -> list[dict]:
-    """Boxes (x0, y0, x1, y1 in the frame `frame_size`, default `size`) in the pixels of an image of `size`."""
-    fw, fh = frame_size or size
-    sx, sy = size[0] / fw, size[1] / fh
-    return [{"x0": round(b["x0"] * sx, 1), "y0": round(b["y0"] * sy, 1), "x1": round(b["x1"] * sx, 1),
-             "y1": round(b["y1"] * sy, 1)} for b in boxes or []]
+    """Boxes (x0, y0, x1, y1 in the frame `frame_size`, default `size`) in the pixels of an image of `size`, as
+    dicts to 0.1 px (the batch report's scaling, `batch._scaled_boxes`)."""
+    from redactclf.batch import _scaled_boxes
+    return [{"x0": round(x0, 1), "y0": round(y0, 1), "x1": round(x1, 1), "y1": round(y1, 1)}
+            for x0, y0, x1, y1, _ in _scaled_boxes(boxes, frame_size, size)]
 
 
 def box_labels(item: dict) -> list[str]:
