@@ -23,8 +23,8 @@ from .ingest import iter_pages, source_name
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
-           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'page_boxes',
-           'iter_classify', 'audit_fields', 'classify']
+           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'ink_fill',
+           'snap_boxes', 'page_boxes', 'iter_classify', 'audit_fields', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -312,16 +312,53 @@ def content_box(small: np.ndarray, ink: int = 200, margin: float = 0.01) -> tupl
     return int(x0), int(y0), int(x1) + 1, int(y1) + 1
 
 
+def ink_fill(img: np.ndarray, flat_tol: int = 6, paper: int = 232, dark: int = 140) -> np.ndarray:
+    """Pixels inside filled shapes: flat colour darker than paper (black, grey, coloured boxes; 3x3 spread of
+    at most `flat_tol` in every channel), or dark areas wider than a pen stroke (text strokes removed by a 3x3
+    opening of the dark, so `dark` catches black boxes on noisy scans)."""
+    from scipy import ndimage
+    g = img.astype(np.int16) if img.ndim == 3 else np.repeat(img.astype(np.int16)[..., None], 3, 2)
+    spread = (ndimage.maximum_filter(g, size=(3, 3, 1)) - ndimage.minimum_filter(g, size=(3, 3, 1))).max(2)
+    lum = g.mean(2)
+    solid_dark = ndimage.minimum_filter(ndimage.maximum_filter(lum, 3), 3) < dark
+    return ((spread <= flat_tol) & (lum < paper)) | solid_dark
+
+
+def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 12, min_fill: float = 0.5) -> list:
+    """Each map region [(x0, y0, x1, y1, score)] replaced by the filled shapes (`ink_fill`, holes such as a
+    box's printed code filled) found within `pad` pixels of it: box-like ones (at least `min_area` pixels, 3
+    tall, `min_fill` of their bounding box). A region over no such shape (white boxes, marker strokes) stays."""
+    from scipy import ndimage
+    h, w = small.shape[:2]
+    out = []
+    for x0, y0, x1, y1, score in regions:
+        X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
+        lab, _ = ndimage.label(ndimage.binary_fill_holes(ink_fill(small[Y0:Y1, X0:X1])))
+        shapes = []
+        for i, sl in enumerate(ndimage.find_objects(lab), start=1):
+            area, bh, bw = int((lab[sl] == i).sum()), sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+            if area >= min_area and bh >= 3 and area >= min_fill * bh * bw:
+                shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0, score))
+        out.extend(shapes or [(x0, y0, x1, y1, score)])
+    return list(dict.fromkeys(out))
+
+
 def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
-               close_px: int = 0, dx: int = 0, dy: int = 0) -> dict:
+               close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
-    (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`)."""
+    (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
+    to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
-    mask, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
+    _, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
     if not regions and cells.max() > 0:
-        mask, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
+        _, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
+    if snap:
+        regions = snap_boxes(small, regions)
+    mask = np.zeros((h, w), bool)
+    for x0, y0, x1, y1, _ in regions:
+        mask[y0:y1, x0:x1] = True
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
