@@ -15,8 +15,10 @@ and prints the ratios the redaction-map issue asks for, the peak RSS of the work
 average (other jobs on the machine skew every figure).
 """
 import argparse
+import json
 import os
-import resource
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -106,11 +108,31 @@ def text_layer_pdfs(n: int, max_pages: int = 30) -> list[Path]:
     return [Path(x) for x in order.index[:n]]
 
 
+_BATCH = """
+import json, resource, sys, time
+from redactclf.batch import run_batch
+folder, out, workers, model, audit = json.loads(sys.argv[1])
+t = time.perf_counter()
+s = run_batch([folder], out, workers=workers, model_path=model, progress=False, thumbs=False, audit=audit)
+print(json.dumps({"pages": s["pages"], "seconds": time.perf_counter() - t,
+                  "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def timed_batch(folder: Path, out: Path, workers: int, model, audit: bool = False) -> dict:
+    """`run_batch` in a fresh Python process, as `redactclf batch` runs it: its workers do not inherit this
+    script's imports (torch, for the classifier's export), so their peak RSS is the batch's own.
+    Returns pages, seconds, pages_per_s and worker_peak_mb."""
+    args = json.dumps([str(folder), str(out), workers, None if model is None else str(model), audit])
+    r = json.loads(subprocess.run([sys.executable, "-c", _BATCH, args], check=True, capture_output=True,
+                                  text=True).stdout.strip().splitlines()[-1])
+    return {**r, "pages_per_s": r["pages"] / r["seconds"]}
+
+
 def audit_cost(model_path, workers: int, n: int, tmp: Path):
     """Batch pages/s on real text-layer PDFs without and with `--audit`, and the time it adds per page."""
     import shutil
 
-    from redactclf.batch import run_batch
     files = text_layer_pdfs(n)
     folder = tmp / "text-layer"
     folder.mkdir()
@@ -118,10 +140,8 @@ def audit_cost(model_path, workers: int, n: int, tmp: Path):
         shutil.copy(f, folder / f"{i:03d}.pdf")
     rates = {}
     for audit in (False, True):
-        t = time.perf_counter()
-        s = run_batch([folder], tmp / f"audit-{audit}", workers=workers, model_path=model_path, progress=False,
-                      thumbs=False, audit=audit)
-        rates[audit] = s["pages"] / (time.perf_counter() - t)
+        s = timed_batch(folder, tmp / f"audit-{audit}", workers, model_path, audit)
+        rates[audit] = s["pages_per_s"]
     added = rates[False] / rates[True] - 1
     print(f"real text-layer PDFs ({len(files)} files, {s['pages']} pages): batch {rates[False]:.1f} pages/s, "
           f"with --audit {rates[True]:.1f} pages/s: +{100 * added:.0f}% time per page (goal <= 30%): "
@@ -148,7 +168,6 @@ def main():
           f"(built in {time.perf_counter() - t:.0f} s)")
     files = sorted(coll.glob("*.pdf"))
 
-    from redactclf.batch import run_batch
     from redactclf.predict import load_model
     model = load_model(a.model)
     size = model.input_size
@@ -166,10 +185,8 @@ def main():
     old = net_rate(classifier_onnx(tmp), (384, 288), a.workers)
     print(f"network only of the 384x288 page classifier, same run: {old:.1f} pages/s")
 
-    t = time.perf_counter()
-    s = run_batch([coll], tmp / "out", workers=a.workers, model_path=a.model, progress=False, thumbs=False)
-    batch = s["pages"] / (time.perf_counter() - t)
-    kids_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    s = timed_batch(coll, tmp / "out", a.workers, a.model)
+    batch, kids_mb = s["pages_per_s"], s["worker_peak_mb"]
     print(f"batch path, PDF → verdict + boxes ({a.workers} workers, everything included): {batch:.1f} pages/s")
 
     naive = naive_loop(files, model, a.naive_pages)
