@@ -457,7 +457,7 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
             "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors))}
 
 
-BOX_GRID = {"threshold": [0.1, 0.15, 0.2, 0.3, 0.4, 0.5], "close_px": [0, 9, 17, 25], "offset": [0, -4, -8, -12]}
+BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5], "close_px": [0, 9, 17, 25], "offset": [0, -4, -8, -12]}
 
 
 def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | None = None) -> dict:
