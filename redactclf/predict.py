@@ -24,7 +24,7 @@ from .ingest import iter_pages, source_name
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
            'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'ink_fill',
-           'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields', 'classify']
+           'paper_level', 'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -324,36 +324,45 @@ def ink_fill(img: np.ndarray, flat_tol: int = 6, paper: int = 232, dark: int = 1
     return ((spread <= flat_tol) & (lum < paper)) | solid_dark
 
 
+def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
+    """The luminance below which a pixel is darker than the page's paper: its commonest level less `grain`
+    (scans and tinted paper are not white), at most `most`."""
+    lum = (img.astype(np.uint16).sum(2) // 3 if img.ndim == 3 else img).astype(np.uint8)
+    return int(min(most, np.bincount(lum.ravel(), minlength=256).argmax() - grain))
+
+
 def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 12, min_fill: float = 0.5) -> list:
     """Each map region [(x0, y0, x1, y1, score)] replaced by the filled shapes (`ink_fill`, holes such as a
     box's printed code filled) found within `pad` pixels of it: box-like ones (at least `min_area` pixels, 3
     tall, `min_fill` of their bounding box). A region over no such shape (white boxes, marker strokes) stays."""
     from scipy import ndimage
     h, w = small.shape[:2]
+    paper = paper_level(small) if regions else 232
     found, kept = [], []  # snapped shapes; regions over nothing filled
     for x0, y0, x1, y1, score in regions:
         X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
-        lab, _ = ndimage.label(ndimage.binary_fill_holes(ink_fill(small[Y0:Y1, X0:X1])))
+        lab, _ = ndimage.label(ndimage.binary_fill_holes(ink_fill(small[Y0:Y1, X0:X1], paper=paper)))
         shapes = []
         for i, sl in enumerate(ndimage.find_objects(lab), start=1):
             area, bh, bw = int((lab[sl] == i).sum()), sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
             if area >= min_area and bh >= 3 and area >= min_fill * bh * bw:
                 shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0, score))
         (found.extend if shapes else kept.append)(shapes or (x0, y0, x1, y1, score))
-    return join_pieces(small, list(dict.fromkeys(found))) + kept
+    return join_pieces(small, list(dict.fromkeys(found)), paper) + kept
 
 
-def join_pieces(small: np.ndarray, shapes: list, paper: int = 232, tol: int = 1) -> list:
+def join_pieces(small: np.ndarray, shapes: list, paper: int = 232, tol: int = 1, ink: int = 40) -> list:
     """Join the pieces of one box split by a code printed across its full height ("(b) (6)" on a grey box):
-    shapes of one line with the same top and bottom (within `tol`) whose gap has no paper-white column, so
-    two word boxes with paper between them stay two."""
+    shapes of one line with the same top and bottom (within `tol`) whose gap has no paper column and holds
+    print darker than the box (by `ink`), so two word boxes with paper or a blur between them stay two."""
     lum = small.astype(np.int16).mean(2) if small.ndim == 3 else small.astype(np.int16)
     out: list = []
     for s in sorted(shapes):
         for i, a in enumerate(out):
             if abs(a[1] - s[1]) <= tol and abs(a[3] - s[3]) <= tol and a[2] - 1 <= s[0] <= a[2] + 4 * (a[3] - a[1]):
                 gap = lum[max(a[1], s[1]):min(a[3], s[3]), a[2]:s[0]]
-                if not (gap >= paper).all(0).any():
+                fill = np.median(lum[a[1]:a[3], a[0]:a[2]])
+                if gap.size and not (gap >= paper).all(0).any() and (gap < fill - ink).any():
                     out[i] = (a[0], min(a[1], s[1]), max(a[2], s[2]), max(a[3], s[3]), max(a[4], s[4]))
                     break
         else:
