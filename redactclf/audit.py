@@ -53,19 +53,22 @@ def _open(pdf) -> tuple[pdfium.PdfDocument, bool]:
 def _n_text_chars(page: pdfium.PdfPage) -> int:
     tp = page.get_textpage()
     try:
-        return sum(not c.isspace() for c in tp.get_text_range())
+        text = tp.get_text_range()
+        return len(text) - sum(map(str.isspace, text))  # non-space characters
     finally:
         tp.close()
 
 
-def checkable_pages(pdf) -> dict[int, bool]:
+def checkable_pages(pdf, pages=None) -> dict[int, bool]:
     """For each 1-based page of a PDF (path, bytes or open `PdfDocument`): whether it has a text layer (at least
-    `CHECKABLE_MIN_CHARS` non-space characters) and so can be checked for leaks. `{}` for an image."""
+    `CHECKABLE_MIN_CHARS` non-space characters) and so can be checked for leaks. `{}` for an image. `pages` (1-based
+    numbers) limits it to those pages: reading a page's text layer is most of the cost."""
     if not isinstance(pdf, pdfium.PdfDocument) and _pdf_data(pdf) is None:
         return {}
     doc, own = _open(pdf)
     try:
-        return {i + 1: _n_text_chars(doc[i]) >= CHECKABLE_MIN_CHARS for i in range(len(doc))}
+        return {i: _n_text_chars(doc[i - 1]) >= CHECKABLE_MIN_CHARS for i in range(1, len(doc) + 1)
+                if pages is None or i in pages}
     finally:
         if own:
             doc.close()
@@ -137,31 +140,85 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.clip(w, 0, None) * np.clip(h, 0, None)
 
 
+def _and_area(boxes: np.ndarray, rect) -> np.ndarray:
+    """`abs(fitz.Rect(b) & rect)` for each box b of `boxes` (n, 4) at once, computed as PyMuPDF does it: the
+    intersection in MuPDF's 32-bit floats, its area in Python's, 0 when it is empty. The same numbers to the last
+    bit, so the array version decides exactly as the `fitz.Rect` one did, for a fraction of its cost."""
+    lo = np.maximum(boxes[:, :2], (rect[0], rect[1])).astype(np.float32).astype(float)
+    hi = np.minimum(boxes[:, 2:], (rect[2], rect[3])).astype(np.float32).astype(float)
+    w, h = hi[:, 0] - lo[:, 0], hi[:, 1] - lo[:, 1]
+    return np.where((w > 0) & (h > 0), w * h, 0.0)
+
+
+def _area(boxes: np.ndarray) -> np.ndarray:
+    """`abs(fitz.Rect(b))` for each box b of `boxes` (n, 4): 0 for an empty box."""
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    return np.where((w > 0) & (h > 0), w * h, 0.0)
+
+
+def _slice_bounds(start: np.ndarray, stop: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (start, stop) Python takes for `a[start:stop]` on an axis of length `n`, for arrays of starts (>= 0)
+    and of stops."""
+    stop = np.where(stop < 0, np.maximum(stop + n, 0), np.minimum(stop, n))
+    return np.minimum(start, n), stop
+
+
 def _text_ok(text: str) -> bool:
     """x-ray's text filters: letters or digits, not one repeated character (XXXX), not only 'redacted'-like words."""
     return bool(text.strip()) and not is_repeated_chars(text) and bool(re.search(r"[\d\w]", text)) and is_ok_words(text)
 
 
+def _union(rects: list, B: np.ndarray) -> fitz.Rect:
+    """`fitz.Rect()` grown by `|=` with each of `rects` (boxes `B`, (n, 4)), as PyMuPDF computes it: in MuPDF's
+    32-bit floats from the second rect on. One array operation when every rect is a proper box in 32-bit floats
+    (glyph boxes are), else PyMuPDF's own loop."""
+    F = B.astype(np.float32)
+    if len(B) < 2 or not ((F[:, 0] < F[:, 2]) & (F[:, 1] < F[:, 3])).all():
+        clip = fitz.Rect()
+        for r in rects:
+            clip |= r
+        return clip
+    return fitz.Rect(float(F[:, 0].min()), float(F[:, 1].min()), float(F[:, 2].max()), float(F[:, 3].max()))
+
+
 def _hidden_in_render(page: fitz.Page, chars: list, labels: list, zoom: float = 3) -> bool:
     """Whether covered characters `chars` [(rect, c)] are invisible in a render: most of those no label (text drawn
     over the box) touches sit on flat pixels. x-ray asks instead that the whole box be one colour."""
-    clip = fitz.Rect()
-    for r, _ in chars:
-        clip |= r
+    B = np.array([(r.x0, r.y0, r.x1, r.y1) for r, _ in chars], float).reshape(-1, 4)
+    clip = _union([r for r, _ in chars], B)
     pix = page.get_pixmap(matrix=fitz.Matrix(zoom, zoom), clip=clip, colorspace=fitz.csRGB, alpha=False)
-    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n).astype(np.int16)
-    flat = judged = 0
-    for r, c in chars:
-        if c.isspace() or any(abs(r & lab) > 0 for lab in labels):
-            continue
-        x0, y0 = int((r.x0 - clip.x0) * zoom) + 1, int((r.y0 - clip.y0) * zoom) + 1
-        x1, y1 = int((r.x1 - clip.x0) * zoom) - 1, int((r.y1 - clip.y0) * zoom) - 1
-        reg = img[max(0, y0):max(y0 + 1, y1), max(0, x0):max(x0 + 1, x1)]
-        if reg.size == 0:
-            continue
-        judged += 1
-        flat += int((reg.max(axis=(0, 1)) - reg.min(axis=(0, 1))).max() <= 24)
-    return judged == 0 or flat >= 0.5 * judged
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
+    use = np.array([not c.isspace() for _, c in chars], bool)
+    for lab in labels:
+        use &= _and_area(B, lab) == 0
+    x0 = ((B[:, 0] - clip.x0) * zoom).astype(int) + 1  # each glyph's box less a pixel all round, as array slices
+    y0 = ((B[:, 1] - clip.y0) * zoom).astype(int) + 1
+    x1 = ((B[:, 2] - clip.x0) * zoom).astype(int) - 1
+    y1 = ((B[:, 3] - clip.y0) * zoom).astype(int) - 1
+    xa, xb = _slice_bounds(np.maximum(0, x0), np.maximum(x0 + 1, x1), img.shape[1])
+    ya, yb = _slice_bounds(np.maximum(0, y0), np.maximum(y0 + 1, y1), img.shape[0])
+    judge = use & (xb > xa) & (yb > ya)
+    flat = _flat_regions(img, ya[judge], yb[judge], xa[judge], xb[judge])
+    return int(flat.sum()) >= 0.5 * len(flat)
+
+
+def _flat_regions(img: np.ndarray, ya, yb, xa, xb, tol: int = 24) -> np.ndarray:
+    """Whether each region `img[ya:yb, xa:xb]` (none empty) is flat: in every channel its values span at most `tol`.
+    For the thousands of glyphs of a page at once: the glyphs of a line share their rows, so each band of rows is
+    reduced to its column maxima and minima once, then each glyph's columns by `reduceat`."""
+    out = np.zeros(len(ya), bool)
+    if len(ya) == 0:
+        return out
+    key = ya * (img.shape[0] + 1) + yb
+    order = np.lexsort((xa, key))  # by band of rows, then left to right
+    end = np.zeros((1, img.shape[2]), img.dtype)  # an end for a glyph reaching the right edge
+    for grp in np.split(order, np.flatnonzero(np.diff(key[order])) + 1):
+        band = img[ya[grp[0]]:yb[grp[0]]]
+        cols = np.stack([xa[grp], xb[grp]], axis=1).ravel()
+        hi = np.maximum.reduceat(np.concatenate([band.max(axis=0), end]), cols, axis=0)[::2]
+        lo = np.minimum.reduceat(np.concatenate([band.min(axis=0), end]), cols, axis=0)[::2]
+        out[grp] = (hi.astype(np.int16) - lo).max(axis=1) <= tol
+    return out
 
 
 def _one_colour(page: fitz.Page, rect: fitz.Rect, share: float = 0.75) -> bool:
@@ -182,31 +239,36 @@ def _one_colour(page: fitz.Page, rect: fitz.Rect, share: float = 0.75) -> bool:
 
 
 def _path_rects(d: dict) -> list:
-    """The axis-aligned rectangles a filled path draws: `re` items (all x-ray looks at), and paths of three or
-    four straight lines or a quad closing on an upright rectangle, which is how the trial-foia releases draw
-    their grey boxes (so x-ray never checks them)."""
+    """The axis-aligned rectangles (x0, y0, x1, y1) a filled path draws: `re` items (all x-ray looks at), and paths
+    of three or four straight lines or a quad closing on an upright rectangle, which is how the trial-foia releases
+    draw their grey boxes (so x-ray never checks them). `d` is a path of `Page.get_cdrawings`, whose points and
+    rectangles are plain tuples."""
     items = d["items"]
     rects = [it[1] for it in items if it[0] == "re"]
-    rects += [it[1].rect for it in items if it[0] == "qu" and it[1].is_rectangular]
+    quads = [fitz.Quad(it[1]) for it in items if it[0] == "qu"]
+    rects += [q.rect for q in quads if q.is_rectangular]
     if items and all(it[0] == "l" for it in items) and len(items) in (3, 4):
         pts = [p for it in items for p in it[1:3]]
-        if len({round(p.x, 1) for p in pts}) == 2 and len({round(p.y, 1) for p in pts}) == 2:
-            rects.append(fitz.Rect(d["rect"]))
+        if len({round(p[0], 1) for p in pts}) == 2 and len({round(p[1], 1) for p in pts}) == 2:
+            rects.append(d["rect"])
     return rects
 
 
 def _filled_rects(page: fitz.Page) -> list:
     """x-ray's `get_good_rectangles` (opaque, filled, over 4 pt both ways, not ending in the top 43 pt), with
-    `_path_rects` for the shapes; each rect carries its drawing's `seqno` and `fill`."""
+    `_path_rects` for the shapes; each rect carries its drawing's `seqno` and `fill`. From `get_cdrawings`, the raw
+    paths: `get_drawings` turns every point of every path into a PyMuPDF object first, which cost as much as the
+    page's interpretation, and only a few paths are kept."""
     out = []
-    for d in page.get_drawings():
+    for d in page.get_cdrawings():
         if d.get("fill_opacity") != 1 or d.get("fill") is None:
             continue
-        for r in _path_rects(d):
-            r = fitz.Rect(r)
-            r.normalize()
-            r.seqno, r.fill = d["seqno"], d["fill"]
-            if r.y1 > 43 and r.height > 4 and r.width > 4:
+        for x0, y0, x1, y1 in _path_rects(d):
+            x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)  # Rect.normalize
+            y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+            if y1 > 43 and y1 - y0 > 4 and x1 - x0 > 4:
+                r = fitz.Rect(x0, y0, x1, y1)
+                r.seqno, r.fill = d["seqno"], d["fill"]
                 out.append(r)
     return out
 
@@ -239,8 +301,8 @@ def _rect_leaks(page: fitz.Page, spans: list, rects: list) -> list[dict]:
         if not _text_ok(text):
             continue
         rect = rects[ri]
-        labels = [fitz.Rect(s["bbox"]) & rect for s in spans if s["seqno"] > rect.seqno
-                  and tuple(s["color"]) != tuple(rect.fill) and abs(fitz.Rect(s["bbox"]) & rect) > 0]
+        on = np.nonzero((sseq > rect.seqno) & ~same[:, ri] & (_and_area(S, rect) > 0))[0]
+        labels = [fitz.Rect(spans[i]["bbox"]) & rect for i in on]
         if abs(rect) > 0.5 * abs(page.rect) and sum(not c.isspace() for c in text) < CHECKABLE_MIN_CHARS:
             continue  # a page-sized box over a page number: a designed page's background, not a redaction
         if _hidden_in_render(page, [(r, c) for r, c, _ in chars], labels):
@@ -250,16 +312,19 @@ def _rect_leaks(page: fitz.Page, spans: list, rects: list) -> list[dict]:
 
 
 def _chars_under(spans: list, rect: fitz.Rect, before: int | None = None, share: float = 0.5) -> list:
-    """Characters of `spans` (drawn before seqno `before`, if given) at least `share` covered by `rect`."""
-    out = []
-    for s in spans:
-        if (before is not None and s["seqno"] >= before) or abs(fitz.Rect(s["bbox"]) & rect) == 0:
-            continue
-        for c in s["chars"]:
-            r = fitz.Rect(c[3])
-            if abs(r) > 0 and abs(r & rect) >= share * abs(r):
-                out.append((r, chr(c[0])))
-    return out
+    """Characters of `spans` (drawn before seqno `before`, if given) at least `share` covered by `rect`, as
+    [(rect, character)]. Array operations: an OCR layer under a scan's strips has thousands of characters."""
+    spans = [s for s in spans if before is None or s["seqno"] < before]
+    if not spans:
+        return []
+    on = np.nonzero(_and_area(np.array([s["bbox"] for s in spans], float).reshape(-1, 4), rect) > 0)[0]
+    chars = [c for i in on for c in spans[i]["chars"]]
+    if not chars:
+        return []
+    C = np.array([c[3] for c in chars], float).reshape(-1, 4)
+    area = _area(C)
+    hit = np.nonzero((area > 0) & (_and_area(C, rect) >= share * area))[0]
+    return [(fitz.Rect(chars[i][3]), chr(chars[i][0])) for i in hit]
 
 
 def _luminance(rgb) -> float:
@@ -308,26 +373,30 @@ def _image_leaks(page: fitz.Page, spans: list) -> list[dict]:
     return out
 
 
-def pdf_leaks(pdf, show_text: bool = False, pages=None) -> dict[int, list[dict] | None] | None:
+def pdf_leaks(pdf, show_text: bool = False, pages=None,
+              checkable: dict | None = None) -> dict[int, list[dict] | None] | None:
     """Redactions that still have text underneath, for every 1-based page of a PDF (path, bytes or file object).
 
     Each page maps to a list of leaks `{"box": [x0, y0, x1, y1] in 100-dpi frame pixels, "type": a key of
     `LEAK_TYPES`, "hidden_chars": non-space characters hidden}`, plus `"text"` only with `show_text=True`.
     A page maps to `[]` when it was checked and nothing leaks, to `None` when it cannot be checked (no text layer,
     see `checkable_pages`). Returns None for an image: there is no file structure to check. `pages` (1-based
-    numbers) limits the check to those pages, so that a batch task of a long PDF checks only its own."""
+    numbers) limits the check to those pages, so that a batch task of a long PDF checks only its own. `checkable`:
+    `checkable_pages` of those pages when the caller has the PDF open in pypdfium2 already (`DocumentAudit`)."""
     data = _pdf_data(pdf)
     if data is None:
         return None
-    checkable = checkable_pages(data)
+    if checkable is None:
+        checkable = checkable_pages(data, pages)
     out: dict[int, list[dict] | None] = {}
     with fitz.open(stream=data, filetype="pdf") as doc:
-        for i, page in enumerate(doc, start=1):
+        for i in range(1, doc.page_count + 1):
             if pages is not None and i not in pages:
                 continue
             if not checkable.get(i):
                 out[i] = None
                 continue
+            page = doc[i - 1]
             rects, annots, images = _filled_rects(page), list(page.annots() or []), page.get_images()
             if not (rects or annots or images):  # nothing drawn that could cover text: skip the costly passes
                 out[i] = []
@@ -433,7 +502,7 @@ def _crop(img: Image.Image, box, frame_size, pad: float = 0) -> np.ndarray:
          min(img.width, int(np.ceil((x1 + pad) * sx))), min(img.height, int(np.ceil((y1 + pad) * sy))))
     if a[2] <= a[0] or a[3] <= a[1]:
         return np.zeros((0, 0, 3), np.uint8)
-    return np.asarray(img.convert("RGB").crop(a))
+    return np.asarray(img.crop(a).convert("RGB"))  # crop first: converting copies the whole page
 
 
 def _interior(px: np.ndarray, frac: float = 0.08) -> np.ndarray:
@@ -466,24 +535,29 @@ def has_label(px: np.ndarray) -> bool:
 
 # %% ../nbs/07a_audit.ipynb #7015b4a9
 _ENGINES: dict = {}
+_AVAILABLE: list[str] | None = None  # what ocr_engines found, once per process
 
 
 def ocr_engines() -> list[str]:
     """The OCR engines usable here, best first: "rapidocr" (rapidocr-onnxruntime) and "tesseract" (pytesseract
-    and the tesseract-ocr program)."""
-    out = []
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-        out.append("rapidocr")
-    except ImportError:
-        pass
-    try:
-        import pytesseract
-        pytesseract.get_tesseract_version()
-        out.append("tesseract")
-    except Exception:  # noqa: BLE001 - not installed, or the program is missing
-        pass
-    return out
+    and the tesseract-ocr program). Looked up once per process: the tesseract check starts the program, and a scan
+    asks for each labelled box."""
+    global _AVAILABLE
+    if _AVAILABLE is None:
+        out = []
+        try:
+            import rapidocr_onnxruntime  # noqa: F401
+            out.append("rapidocr")
+        except ImportError:
+            pass
+        try:
+            import pytesseract
+            pytesseract.get_tesseract_version()
+            out.append("tesseract")
+        except Exception:  # noqa: BLE001 - not installed, or the program is missing
+            pass
+        _AVAILABLE = out
+    return list(_AVAILABLE)
 
 
 def _drop_rims(ink: np.ndarray) -> np.ndarray:
@@ -589,8 +663,8 @@ def box_codes(page_image: Image.Image, boxes: list, frame_size, text_chars: list
             code = _text_code(box, text_chars, centres, in_other)
         if code is None and has_label(_crop(page_image, box, frame_size)):
             code = UNREADABLE
-            engines = [engine] if engine else ocr_engines()[:1]
-            if use_ocr and engines:
+            engines = ([engine] if engine else ocr_engines()[:1]) if use_ocr else []  # no OCR import on a text page
+            if engines:
                 px = hires(box) if hires else _crop(page_image, box, frame_size, pad=1)
                 code = normalize_code(ocr_text(px, engines[0]), ocr=True)
         out.append(code)
@@ -731,7 +805,8 @@ class DocumentAudit:
     def leaks(self) -> dict[int, list[dict] | None] | None:
         """`pdf_leaks` of the document (computed on first use); None for an image."""
         if self._leaks is None and self.data is not None:
-            self._leaks = pdf_leaks(self.data, show_text=self.show_text, pages=self.pages)
+            self._leaks = pdf_leaks(self.data, show_text=self.show_text, pages=self.pages,
+                                    checkable=checkable_pages(self._doc, self.pages))
         return self._leaks
 
     def _hires(self, page: int, frame_size, dpi: int = 300) -> Callable:
@@ -741,7 +816,7 @@ class DocumentAudit:
                 im = self.image
                 if getattr(im, "n_frames", 1) > 1:
                     im.seek(page - 1)
-                return _crop(im.convert("RGB"), box, frame_size, pad=1)
+                return _crop(im, box, frame_size, pad=1)
             pg = self._doc[page - 1]
             w, h = pg.get_size()
             s = _SCALE
@@ -759,7 +834,9 @@ class DocumentAudit:
         fw, fh = frame_size
         if page_image is None or page_image.width < 0.9 * fw:
             if self._doc is not None:
-                page_image = self._doc[page - 1].render(scale=_SCALE).to_pil().convert("RGB")
+                page_image = self._doc[page - 1].render(scale=_SCALE).to_pil()  # "RGB": a copy of the bitmap
+                if page_image.mode != "RGB":
+                    page_image = page_image.convert("RGB")
             else:
                 im = self.image
                 if getattr(im, "n_frames", 1) > 1:
