@@ -429,16 +429,18 @@ def map_outputs(model, paths) -> list[dict]:
 
 def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict | None = None,
                outputs: list[dict] | None = None) -> dict:
-    """Box recall (IoU >= `min_iou`) overall and by height band, and redacted-share error, on synthetic pages,
+    """Box recall (IoU >= `min_iou`) overall and by height band, box precision (predicted boxes that match a
+    true one of any height at `min_iou`) and redacted-share error, on synthetic pages,
     with the model's box settings (or `params`); `outputs` of `map_outputs` save running the model again."""
     from redactclf.predict import page_boxes
     outputs = outputs or map_outputs(model, paths)
     params = params or model.box_params
-    overlaps, heights, errors = [], [], []
+    overlaps, heights, errors, hits = [], [], [], []
     for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())
         r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
         pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r["boxes"]]
+        hits += [max((iou(red["box"], p) for red in meta["redactions"]), default=0.0) >= min_iou for p in pred]
         W, H = meta["size"]
         truth = np.zeros((H, W), bool)
         for red in meta["redactions"]:
@@ -454,6 +456,7 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
     big = heights >= min_h
     return {"pages": len(paths), "boxes": int(big.sum()), "recall": float(found[big].mean()) if big.any() else None,
             "mean_iou": float(overlaps[big].mean()) if big.any() else None,
+            "precision": float(np.mean(hits)) if hits else None, "predicted_boxes": len(hits),
             "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors))}
 
 
