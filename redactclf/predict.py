@@ -23,8 +23,9 @@ from .ingest import iter_pages, source_name
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
-           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'ink_fill',
-           'paper_level', 'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields', 'classify']
+           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'luminance',
+           'ink_fill', 'paper_level', 'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields',
+           'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -312,13 +313,18 @@ def content_box(small: np.ndarray, ink: int = 200, margin: float = 0.01) -> tupl
     return int(x0), int(y0), int(x1) + 1, int(y1) + 1
 
 
+def luminance(img: np.ndarray) -> np.ndarray:
+    """Grey level (int16, mean of the channels) of an RGB image; a 2-D array is taken as one already."""
+    return img.astype(np.int16).sum(2) // 3 if img.ndim == 3 else img.astype(np.int16)
+
+
 def ink_fill(img: np.ndarray, flat_tol: int = 6, paper: int = 232, dark: int = 140) -> np.ndarray:
     """Pixels inside filled shapes: flat colour darker than paper (black, grey, coloured boxes; a 3x3 spread of
     luminance of at most `flat_tol`: the same boxes as per channel on held-out pages, at half the cost), or dark
     areas wider than a pen stroke (text strokes removed by a 3x3 opening of the dark, so `dark` catches black
     boxes on noisy scans)."""
     from scipy import ndimage
-    lum = img.astype(np.int16).sum(2) // 3 if img.ndim == 3 else img.astype(np.int16)
+    lum = luminance(img)
     spread = ndimage.maximum_filter(lum, 3) - ndimage.minimum_filter(lum, 3)
     solid_dark = ndimage.minimum_filter(ndimage.maximum_filter(lum, 3), 3) < dark
     return ((spread <= flat_tol) & (lum < paper)) | solid_dark
@@ -327,8 +333,7 @@ def ink_fill(img: np.ndarray, flat_tol: int = 6, paper: int = 232, dark: int = 1
 def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
     """The luminance below which a pixel is darker than the page's paper: its commonest level less `grain`
     (scans and tinted paper are not white), at most `most`."""
-    lum = (img.astype(np.uint16).sum(2) // 3 if img.ndim == 3 else img).astype(np.uint8)
-    return int(min(most, np.bincount(lum.ravel(), minlength=256).argmax() - grain))
+    return int(min(most, np.bincount(luminance(img).ravel(), minlength=256).argmax() - grain))
 
 
 def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 12, min_fill: float = 0.5) -> list:
@@ -336,26 +341,29 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 
     box's printed code filled) found within `pad` pixels of it: box-like ones (at least `min_area` pixels, 3
     tall, `min_fill` of their bounding box). A region over no such shape (white boxes, marker strokes) stays."""
     from scipy import ndimage
+    if not regions:
+        return []
     h, w = small.shape[:2]
-    paper = paper_level(small) if regions else 232
+    lum = luminance(small)  # once a page, for the paper level, the fill and the joins
+    paper = paper_level(lum)
     found, kept = [], []  # snapped shapes; regions over nothing filled
     for x0, y0, x1, y1, score in regions:
         X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
-        lab, _ = ndimage.label(ndimage.binary_fill_holes(ink_fill(small[Y0:Y1, X0:X1], paper=paper)))
+        lab, _ = ndimage.label(ndimage.binary_fill_holes(ink_fill(lum[Y0:Y1, X0:X1], paper=paper)))
         shapes = []
         for i, sl in enumerate(ndimage.find_objects(lab), start=1):
             area, bh, bw = int((lab[sl] == i).sum()), sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
             if area >= min_area and bh >= 3 and area >= min_fill * bh * bw:
                 shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0, score))
         (found.extend if shapes else kept.append)(shapes or (x0, y0, x1, y1, score))
-    return join_pieces(small, list(dict.fromkeys(found)), paper) + kept
+    return join_pieces(lum, list(dict.fromkeys(found)), paper) + kept
 
 
 def join_pieces(small: np.ndarray, shapes: list, paper: int = 232, tol: int = 1, ink: int = 40) -> list:
     """Join the pieces of one box split by a code printed across its full height ("(b) (6)" on a grey box):
     shapes of one line with the same top and bottom (within `tol`) whose gap has no paper column and holds
     print darker than the box (by `ink`), so two word boxes with paper or a blur between them stay two."""
-    lum = small.astype(np.int16).mean(2) if small.ndim == 3 else small.astype(np.int16)
+    lum = luminance(small)
     out: list = []
     for s in sorted(shapes):
         for i, a in enumerate(out):
