@@ -361,8 +361,9 @@ def map_model_card(record: dict) -> str:
                 f". Mean absolute error of the redacted share: {boxes['share_mae_points']:.2f} points of page area.\n" +
                 ("" if "boxes" not in cal else
                  f"Boxes are the cells at or above {cal['boxes']['threshold']}, pieces of one line less than "
-                 f"{cal['boxes']['close_px']} px apart joined: the settings with the best recall on other held-out "
-                 "synthetic pages.\n"))
+                 f"{cal['boxes']['close_px']} px apart joined, moved by ({cal['boxes'].get('dx', 0)}, "
+                 f"{cal['boxes'].get('dy', 0)}) px (the map's measured offset): the settings with the best recall on "
+                 "other held-out synthetic pages; each is then snapped to the filled shape under it on the page.\n"))
     mc = "\n".join(f"- {k}, {s}: only the candidate right on {v['only_a']} pages, only the other on {v['only_b']}, "
                    f"exact McNemar p = {v['p_value']:.3g}" for k, d in ex["mcnemar"].items() for s, v in d.items())
     return f"""# Model card: redactclf redaction map `{record['run_id']}`
