@@ -24,8 +24,8 @@ from .train import score
 __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
            'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'promote_map', 'exam_table', 'source_table',
-           'map_model_card', 'promote', 'model_card', 'add_int8', 'synth_layout', 'holdout_by_layout', 'cv_record',
-           'recipe_candidate', 'add_review_band']
+           'map_model_card', 'promote', 'model_card', 'add_int8', 'add_boxes', 'synth_layout', 'holdout_by_layout',
+           'cv_record', 'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -229,8 +229,9 @@ def map_onnx_diff(pkl, onnx, images: list[Image.Image]) -> float:
     return float(max(np.abs(pa - pb).max(), np.abs(ca - cb).max()))
 
 
-def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -> dict:
-    """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record."""
+def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None, fuse_cells: bool = True) -> dict:
+    """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record.
+    `fuse_cells`: the verdict weighs the map's top cells beside the page logit; without it, the page logit alone."""
     from redactclf.dataset import pool_table
     from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band, review_rule
     record.pop("calibration", None)
@@ -241,27 +242,28 @@ def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -
     pred = predict_pages(load_model(run_dir / "model.onnx"), valid, top=True)
     raw, top = pred.p_redacted.values, pred.top_logit.values
     y = (valid.label == REDACTED).values
-    cal = fit_platt(_logit(raw), y, top=top)
-    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["c"] * top + cal["b"])))
+    cal = fit_platt(_logit(raw), y, top=top if fuse_cells else None)
+    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal.get("c", 0.0) * top + cal["b"])))
     band = review_band(p, y)
     cal.update(review_band=list(band), review_rule=review_rule(p, y, band), ece_valid=expected_calibration_error(p, y),
-               n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y))
+               n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y), fuse_cells=fuse_cells)
     record["calibration"] = cal
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
     return cal
 
 # %% ../nbs/06_export.ipynb #83f2a523
 def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
-                synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None) -> dict:
+                synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None, fuse_cells: bool = True) -> dict:
     """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass.
-    `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on."""
+    `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on;
+    `fuse_cells=False`: the page head alone gives the verdict, the cells only the boxes (see `_calibrate`)."""
     from redactclf.interpret import exam_pages, exam_side, predict_pages, reliability_plot
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
     record = json.loads((run_dir / "record.json").read_text())
     record["params"].setdefault("arch", record.get("arch"))
     pages = exam_pages() if pages is None else pages
-    record["calibration"] = _calibrate(run_dir, record, valid)
+    record["calibration"] = _calibrate(run_dir, record, valid, fuse_cells)
     if box_paths is not None:
         from redactclf.interpret import fit_box_params
         record["calibration"]["boxes"] = fit_box_params(load_model(run_dir / "model.onnx"), box_paths)
@@ -582,6 +584,20 @@ def _int8_line(record: dict) -> str:
             f" {q['flips']} (accuracy {q['accuracy_int8']:.3f} vs {q['accuracy_fp32']:.3f}), max |dp| {q['max_diff']}.")
 
 
+def _boxes_line(record: dict) -> str:
+    """Card line for the boxes stage (`add_boxes`), when the record has one."""
+    b = record.get("boxes_model")
+    if not b:
+        return ""
+    s = b.get("scores") or {}
+    fig = (f" On {s['pages']} held-out synthetic pages it finds {100 * s['recall']:.1f}% of the {s['boxes']} boxes at"
+           f" least 10 px tall (IoU ≥ 0.5); {100 * s['precision']:.1f}% of the boxes it draws match one; the redacted"
+           f" share is off by {s['share_mae_points']:.2f} points on average.") if s else ""
+    return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
+            f" pages this model calls redacted, rendered again at 640x480, and gives their boxes and redacted shares;"
+            f" it changes no verdict.{fig}")
+
+
 def model_card(record: dict) -> str:
     """Markdown model card from a promoted run record."""
     cand = record["promotion"]["candidate"]
@@ -594,7 +610,7 @@ def model_card(record: dict) -> str:
 - **Code commit**: `{record['code_commit']}`
 - **Architecture**: {p['arch']} (timm), ImageNet weights from `{p['pretrained']}`, fine-tuned with fastai
   (`fine_tune({p['epochs']}, freeze_epochs={p['freeze_epochs']})`, lr {p['lr']}, batch {p['bs']}), input {p['input_size'][0]}x{p['input_size'][1]} (h x w), squish.
-- **Training time**: {record.get('train_seconds', '?')} s on a 2-core CPU.{_int8_line(record)}
+- **Training time**: {record.get('train_seconds', '?')} s on a 2-core CPU.{_int8_line(record)}{_boxes_line(record)}
 
 ## Intended use
 Tell, page by page, whether a document page image shows redactions (black, grey or marker boxes, labelled
@@ -636,6 +652,38 @@ def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = Non
         record["files"].pop("model.int8.onnx", None)
         int8.unlink()
     (dest / "model.json").write_text(json.dumps(record, indent=1))
+    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    return record
+
+# %% ../nbs/06_export.ipynb #f5bc952e
+def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict = EXAM_GATE) -> dict:
+    """Ship the redaction map of run folder `map_run` as the boxes stage of the page classifier in `dest`
+    (default `models/`): `boxes.onnx`, its record `boxes.json`, and `boxes_model` in `model.json`. `box_paths`:
+    held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score the boxes on."""
+    from redactclf.interpret import box_scores, fit_box_params
+    map_run, dest = Path(map_run), Path(dest or models_dir())
+    record = json.loads((dest / "model.json").read_text())
+    from redactclf.redmap import MAP_INPUT
+    sample = [im for p in real_items().path[:8] for _, im in iter_pages(p, size=MAP_INPUT)]
+    diff = map_onnx_diff(map_run / "model.pkl", map_run / "model.onnx", sample)
+    if diff > rule["max_onnx_diff"]:
+        raise ValueError(f"{map_run.name}: ONNX differs from fastai by {diff:.2e}; not shipped")
+    run = json.loads((map_run / "record.json").read_text())
+    boxes = {k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")}
+    fitted = run.get("calibration", {}).get("boxes", {})
+    if box_paths is not None:
+        fitted = fit_box_params(load_model(map_run / "model.onnx"), box_paths)
+    boxes["calibration"] = {"boxes": fitted}
+    shutil.copy(map_run / "model.onnx", dest / "boxes.onnx")
+    (dest / "boxes.json").write_text(json.dumps(boxes, indent=1, default=float))
+    if synth_paths is not None:
+        boxes["scores"] = box_scores(load_model(dest / "boxes.onnx"), synth_paths)
+        (dest / "boxes.json").write_text(json.dumps(boxes, indent=1, default=float))
+    sha = sha256_file(dest / "boxes.onnx")
+    record["boxes_model"] = {"file": "boxes.onnx", "sha256": sha, "run_id": boxes["run_id"], "onnx_max_diff": diff,
+                             "settings": fitted, "scores": boxes.get("scores")}
+    record["files"]["boxes.onnx"] = sha
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
 

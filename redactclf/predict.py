@@ -25,7 +25,7 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
            'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'luminance',
            'ink_fill', 'paper_level', 'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields',
-           'classify']
+           'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -85,6 +85,7 @@ class Model:
     sha256: str = ""
     precision: str = "fp32"
     kind: str = "classifier"  # or "map"
+    boxes: Model | None = field(default=None, repr=False)  # a page classifier's redaction map, for boxes only
 
     @property
     def version(self) -> str:
@@ -96,7 +97,7 @@ class Model:
         return {"version": self.version, "file": self.path.name, "sha256": self.sha256, "backend": self.backend,
                 "precision": self.precision, "kind": self.kind,
                 "run_id": self.record.get("run_id"), "snapshot_id": self.record.get("snapshot_id"),
-                "code_commit": self.record.get("code_commit")}
+                "code_commit": self.record.get("code_commit"), "boxes": self.boxes.version if self.boxes else None}
 
     def predict_batch(self, x: np.ndarray) -> np.ndarray:
         """P(redacted) for a preprocessed batch."""
@@ -209,7 +210,7 @@ def _read_record(file: Path) -> dict:
 
 
 _CACHE: dict = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entered when a model loads its boxes model
 
 
 BACKENDS = ("auto", "torch", "onnx", "onnx-fp32", "onnx-int8")
@@ -267,8 +268,24 @@ def load_model(path=None, backend: str = "auto", threads: int | None = None) -> 
             record = _read_record(file)
             make = _onnx_predictor if kind == "onnx" else _torch_predictor
             run, model_kind = make(file, record, threads)
-            _CACHE[key] = Model(file, kind, run, record, _sha256(file), precision, model_kind)
+            _CACHE[key] = Model(file, kind, run, record, _sha256(file), precision, model_kind,
+                                _boxes_model(file, record, threads))
         return _CACHE[key]
+
+
+def _boxes_model(file: Path, record: dict, threads: int | None = None) -> Model | None:
+    """The redaction map a page classifier's record names for its boxes (`boxes_model`: file beside it, sha256)."""
+    spec = record.get("boxes_model")
+    if not spec:
+        return None
+    path = file.parent / spec["file"]
+    if not path.exists():
+        raise FileNotFoundError(f"{path}, the boxes model named in {file.name}'s record, not found; check out models/")
+    boxes = load_model(path, backend="onnx", threads=threads)
+    if boxes.sha256 != spec["sha256"]:
+        raise RuntimeError(f"{path} is not the boxes model the record names (sha256 {boxes.sha256[:12]}, "
+                           f"recorded {spec['sha256'][:12]}); restore it or add it again (`export.add_boxes`)")
+    return boxes
 
 # %% ../nbs/07_predict.ipynb #031a84f6
 def upsample_cells(cells: np.ndarray, size) -> np.ndarray:
@@ -418,8 +435,11 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     name = source_name(src)
     if audit and hasattr(src, "read"):  # the audit reads the document too: read a file object once
         src = src.read()
+    if model.boxes is not None and hasattr(src, "read"):  # redacted pages are rendered again for the boxes
+        src = src.read()
     batch: list[tuple[int, Image.Image, float]] = []
     page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
+    rerender = (lambda nums, size: dict(iter_pages(src, dpi=dpi, pages=set(nums), size=size))) if model.boxes else None
     doc_audit = None
     try:
         while True:
@@ -433,7 +453,7 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
                     from redactclf.audit import DocumentAudit
                     doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages)
             if batch and (nxt is None or len(batch) >= batch_size):
-                yield from _run_batch(name, batch, model, debug, threshold, doc_audit)
+                yield from _run_batch(name, batch, model, debug, threshold, doc_audit, rerender)
                 batch = []
             if nxt is None:
                 return
@@ -450,13 +470,33 @@ def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
     return {**found, "boxes": boxes, "leak_check": a["leak_check"], "leaks": a["leaks"] or []}
 
 
-def _run_batch(name, batch, model, debug, threshold, doc_audit=None):
+def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender) -> dict:
+    """Boxes of the pages a page classifier calls redacted, from its boxes model (`Model.boxes`) run on those
+    pages rendered again at the map's size: {index in batch: (`page_boxes` fields, cell probabilities)}."""
+    want = [i for i, r in enumerate(redacted) if r]
+    if model.boxes is None or not want:
+        return {}
+    size = model.boxes.input_size
+    again = rerender([batch[i][0] for i in want], size)
+    small = resize_pages([again[batch[i][0]] for i in want], size)
+    _, cells = model.boxes.run_batch(normalize(small))
+    out = {}
+    for j, i in enumerate(want):
+        im = batch[i][1]
+        out[i] = (page_boxes(cells[j], small[j], im.info.get("frame_size", im.size), True, **model.boxes.box_params),
+                  cells[j])
+    return out
+
+
+def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None):
     t0 = time.perf_counter()
     small = resize_pages([im for _, im, _ in batch], model.input_size)
     x = normalize(small)
     t1 = time.perf_counter()
     probs, cells = model.run_batch(x)
     t2 = time.perf_counter()
+    cascade = cascade_boxes(model, batch, [float(p) >= threshold for p in probs], rerender) if cells is None else {}
+    t3 = time.perf_counter()
     n = len(batch)
     lo, hi = model.review_band
     for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
@@ -464,16 +504,21 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None):
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if p >= threshold else CLEAN
-        found = page_boxes(cells[i], im_small, frame, label == REDACTED, **model.box_params) if cells is not None else {}
+        if cells is not None:
+            found = page_boxes(cells[i], im_small, frame, label == REDACTED, **model.box_params)
+        elif i in cascade:
+            found = cascade[i][0]
+        else:  # a clean verdict, or a classifier without a boxes model
+            found = page_boxes(None, im_small, frame, False) if model.boxes is not None else {}
         if doc_audit is not None:
             found = audit_fields(doc_audit, page, found, frame)
         dbg = None
         if debug:
             dbg = {"image": im, "size": im.size, "model": model.identity(), "document_likeness": like,
                    "timings_ms": {"render": round(render_ms, 2), "preprocess": round((t1 - t0) * 1000 / n, 2),
-                                  "infer": round((t2 - t1) * 1000 / n, 2)}}
-            if cells is not None:
-                dbg["cells"] = cells[i]
+                                  "infer": round((t2 - t1) * 1000 / n, 2), "boxes": round((t3 - t2) * 1000 / n, 2)}}
+            if cells is not None or i in cascade:
+                dbg["cells"] = cells[i] if cells is not None else cascade[i][1]
         warning = None if like["looks_like_document"] else OOD_WARNING
         yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
                          **found)
