@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -663,7 +664,7 @@ def box_codes(page_image: Image.Image, boxes: list, frame_size, text_chars: list
     """The exemption code of each box, canonical (`normalize_code`): several in one box joined by "; ",
     "unreadable" for a box with something written on it that is no code we can read, None for a box with no code.
 
-    `page_image`: the page (any size; the boxes are scaled from `frame_size`). `boxes`: dicts with x0, y0, x1, y1
+    `page_image`: the page, a PIL image or an RGB array (any size; the boxes are scaled from `frame_size`). `boxes`: dicts with x0, y0, x1, y1
     (`PageResult.boxes`) or (x0, y0, x1, y1) in frame pixels. `text_chars`: the page's `page_text_chars`, or None.
     `ocr`: "auto" reads labelled boxes by OCR only when the page has no text layer (fewer than
     `CHECKABLE_MIN_CHARS` characters); True always, False never. `engine`: "rapidocr" (default when installed)
@@ -736,7 +737,7 @@ def _blurred(gray: np.ndarray) -> bool:
 
 
 def box_style(page_image: Image.Image, box, frame_size) -> str:
-    """How one box (frame pixels) is drawn on `page_image` (any size): one of `STYLES`."""
+    """How one box (frame pixels) is drawn on `page_image` (a PIL image or an RGB array, any size): one of `STYLES`."""
     x0, y0, x1, y1 = _xyxy(box)
     fw, fh = frame_size
     if (x1 - x0) * (y1 - y0) >= 0.6 * fw * fh:
@@ -794,7 +795,7 @@ def audit_page(page_image: Image.Image, boxes: list, frame_size, text_chars: lis
                leaks: list | None = None, ocr="auto", engine: str | None = None, hires: Callable | None = None) -> dict:
     """Style and exemption code of each redaction box of one page, with the page's leak findings.
 
-    `page_image`: the page as a PIL image, any size (100 dpi or more reads styles and labels best). `boxes`: the
+    `page_image`: the page as a PIL image or an RGB array, any size (100 dpi or more reads styles and labels best). `boxes`: the
     redaction boxes in frame pixels (`PageResult.boxes` dicts or (x0, y0, x1, y1)). `frame_size`: (width, height)
     of that frame (`PageResult.frame_size`). `text_chars`: `page_text_chars(pdf, page)` for a PDF page, else None.
     `leaks`: this page's value from `pdf_leaks` (a list, or None when not checkable or not a PDF).
@@ -808,6 +809,24 @@ def audit_page(page_image: Image.Image, boxes: list, frame_size, text_chars: lis
                     "warning": REVERSIBLE_STYLES.get(style)})
     check = "not checkable" if leaks is None else ("leak" if leaks else "no leak")
     return {"boxes": out, "codes": codes, "leaks": leaks, "leak_check": check}
+
+
+def _render_top_left(pg: pdfium.PdfPage, right: int, bottom: int) -> np.ndarray:
+    """The page's 100-dpi render as an RGB array of the whole frame, drawn only up to column `right` and row `bottom`
+    (white beyond): the page placed exactly as in the full render (no offset), pdfium just stops at the edge of a
+    smaller bitmap, which is written straight into the array. What `render(scale=_SCALE, crop=(0, b, r, 0))` draws."""
+    W, H = math.ceil(pg.get_width() * _SCALE), math.ceil(pg.get_height() * _SCALE)
+    out = np.full((H, W, 3), 255, np.uint8)
+    right, bottom = min(W, right), min(H, bottom)
+    if right > 0 and bottom > 0:
+        bm = pdfium_c.FPDFBitmap_CreateEx(right, bottom, pdfium_c.FPDFBitmap_BGR,
+                                          out.ctypes.data_as(ctypes.c_void_p), W * 3)
+        try:
+            pdfium_c.FPDF_RenderPageBitmap(bm, pg.raw, 0, 0, W, H, 0,
+                                           pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
+        finally:
+            pdfium_c.FPDFBitmap_Destroy(bm)
+    return out
 
 
 class DocumentAudit:
@@ -857,9 +876,11 @@ class DocumentAudit:
         chars = _page_chars(pg) if pg is not None else None
         fw, fh = frame_size
         if page_image is None or page_image.width < 0.9 * fw:
-            if pg is not None:  # RGB straight from pdfium, used as an array: no PIL copy of the page
-                bitmap = pg.render(scale=_SCALE, rev_byteorder=True)
-                page_image = bitmap.to_numpy()  # a view of `bitmap`, which lives until this call returns
+            if pg is not None:  # drawn as far as the boxes reach (their rings and rounding included), as an array
+                sx, sy = math.ceil(pg.get_width() * _SCALE) / fw, math.ceil(pg.get_height() * _SCALE) / fh
+                xyxy = [_xyxy(b) for b in boxes]
+                page_image = _render_top_left(pg, math.ceil((max(b[2] for b in xyxy) + 3) * sx) + 2,
+                                              math.ceil((max(b[3] for b in xyxy) + 3) * sy) + 2)
             else:
                 im = self.image
                 if getattr(im, "n_frames", 1) > 1:

@@ -5,13 +5,14 @@
 # %% ../nbs/11_deploy.ipynb #83c79516
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from .core import repo_root
 
 # %% auto #0
-__all__ = ['SPACE_FILES', 'SPACE_DIRS', 'MODEL_FILES', 'DeployError', 'stage', 'deploy']
+__all__ = ['SPACE_FILES', 'SPACE_DIRS', 'MODEL_FILES', 'DeployError', 'model_files', 'stage', 'deploy']
 
 # %% ../nbs/11_deploy.ipynb #329e4bbb
 SPACE_FILES = ["app.py", "requirements.txt", "README.md"]
@@ -23,11 +24,19 @@ class DeployError(RuntimeError):
     """The Space could not be staged or uploaded; the message says why."""
 
 
+def model_files(root) -> list[str]:
+    """The files of `models/` a Space serves: `MODEL_FILES`, and the boxes model the record names (`boxes_model`)."""
+    rec = Path(root) / "models" / "model.json"
+    spec = json.loads(rec.read_text()).get("boxes_model") if rec.exists() else None
+    return MODEL_FILES + ([spec["file"], Path(spec["file"]).with_suffix(".json").name] if spec else [])
+
+
 def stage(dest, root=None) -> list[str]:
     """Copy the files a Space needs into `dest`; returns their paths relative to `dest`, sorted."""
     root, dest = Path(root or repo_root()), Path(dest)
+    wanted = model_files(root)
     missing = [f for f in SPACE_FILES if not (root / f).exists()] + \
-              [f"models/{f}" for f in MODEL_FILES if not (root / "models" / f).exists()]
+              [f"models/{f}" for f in wanted if not (root / "models" / f).exists()]
     if missing:
         raise DeployError(f"cannot stage the Space, missing: {', '.join(missing)}")
     if dest.exists():
@@ -37,7 +46,7 @@ def stage(dest, root=None) -> list[str]:
         shutil.copy2(root / f, dest / f)
     for d, pattern in SPACE_DIRS.items():
         for src in sorted((root / d).glob(pattern)):
-            if src.is_file() and (d != "models" or src.name in MODEL_FILES):
+            if src.is_file() and (d != "models" or src.name in wanted):
                 (dest / d).mkdir(exist_ok=True)
                 shutil.copy2(src, dest / d / src.name)
     return sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file())

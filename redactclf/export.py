@@ -229,9 +229,8 @@ def map_onnx_diff(pkl, onnx, images: list[Image.Image]) -> float:
     return float(max(np.abs(pa - pb).max(), np.abs(ca - cb).max()))
 
 
-def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None, fuse_cells: bool = True) -> dict:
-    """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record.
-    `fuse_cells`: the verdict weighs the map's top cells beside the page logit; without it, the page logit alone."""
+def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -> dict:
+    """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record."""
     from redactclf.dataset import pool_table
     from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band, review_rule
     record.pop("calibration", None)
@@ -242,28 +241,27 @@ def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None, f
     pred = predict_pages(load_model(run_dir / "model.onnx"), valid, top=True)
     raw, top = pred.p_redacted.values, pred.top_logit.values
     y = (valid.label == REDACTED).values
-    cal = fit_platt(_logit(raw), y, top=top if fuse_cells else None)
-    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal.get("c", 0.0) * top + cal["b"])))
+    cal = fit_platt(_logit(raw), y, top=top)
+    p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["c"] * top + cal["b"])))
     band = review_band(p, y)
     cal.update(review_band=list(band), review_rule=review_rule(p, y, band), ece_valid=expected_calibration_error(p, y),
-               n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y), fuse_cells=fuse_cells)
+               n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y))
     record["calibration"] = cal
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
     return cal
 
 # %% ../nbs/06_export.ipynb #83f2a523
 def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
-                synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None, fuse_cells: bool = True) -> dict:
+                synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None) -> dict:
     """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass.
-    `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on;
-    `fuse_cells=False`: the page head alone gives the verdict, the cells only the boxes (see `_calibrate`)."""
+    `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on."""
     from redactclf.interpret import exam_pages, exam_side, predict_pages, reliability_plot
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
     record = json.loads((run_dir / "record.json").read_text())
     record["params"].setdefault("arch", record.get("arch"))
     pages = exam_pages() if pages is None else pages
-    record["calibration"] = _calibrate(run_dir, record, valid, fuse_cells)
+    record["calibration"] = _calibrate(run_dir, record, valid)
     if box_paths is not None:
         from redactclf.interpret import fit_box_params
         record["calibration"]["boxes"] = fit_box_params(load_model(run_dir / "model.onnx"), box_paths)
@@ -317,7 +315,8 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
         dest.mkdir(parents=True, exist_ok=True)
         for f in ("model.pkl", "model.onnx", "reliability.png"):
             shutil.copy(run_dir / f, dest / f)
-        (dest / "model.int8.onnx").unlink(missing_ok=True)  # the previous model's INT8 copy
+        for f in ("model.int8.onnx", "boxes.onnx", "boxes.pkl", "boxes.json"):  # the previous model's INT8 copy and boxes
+            (dest / f).unlink(missing_ok=True)
         (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
         (dest / "MODEL_CARD.md").write_text(map_model_card(record))
     return record
@@ -658,8 +657,10 @@ def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = Non
 # %% ../nbs/06_export.ipynb #f5bc952e
 def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict = EXAM_GATE) -> dict:
     """Ship the redaction map of run folder `map_run` as the boxes stage of the page classifier in `dest`
-    (default `models/`): `boxes.onnx`, its record `boxes.json`, and `boxes_model` in `model.json`. `box_paths`:
+    (default `models/`): `boxes.onnx` (and `boxes.pkl`), its record `boxes.json`, and `boxes_model` in `model.json`. `box_paths`:
     held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score the boxes on."""
+    import dataclasses
+
     from redactclf.interpret import box_scores, fit_box_params
     map_run, dest = Path(map_run), Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
@@ -671,19 +672,21 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     run = json.loads((map_run / "record.json").read_text())
     boxes = {k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")}
     fitted = run.get("calibration", {}).get("boxes", {})
-    if box_paths is not None:
-        fitted = fit_box_params(load_model(map_run / "model.onnx"), box_paths)
+    if box_paths is not None:  # fitted as the cascade runs: boxes on the pages the classifier calls redacted
+        cascade = dataclasses.replace(load_model(dest / "model.onnx"), boxes=load_model(map_run / "model.onnx"))
+        fitted = fit_box_params(cascade, box_paths)
     boxes["calibration"] = {"boxes": fitted}
     shutil.copy(map_run / "model.onnx", dest / "boxes.onnx")
+    shutil.copy(map_run / "model.pkl", dest / "boxes.pkl")  # the fastai model, as `model.pkl` beside `model.onnx`
     (dest / "boxes.json").write_text(json.dumps(boxes, indent=1, default=float))
-    if synth_paths is not None:
-        boxes["scores"] = box_scores(load_model(dest / "boxes.onnx"), synth_paths)
-        (dest / "boxes.json").write_text(json.dumps(boxes, indent=1, default=float))
     sha = sha256_file(dest / "boxes.onnx")
     record["boxes_model"] = {"file": "boxes.onnx", "sha256": sha, "run_id": boxes["run_id"], "onnx_max_diff": diff,
-                             "settings": fitted, "scores": boxes.get("scores")}
-    record["files"]["boxes.onnx"] = sha
+                             "settings": fitted}
+    record["files"].update({"boxes.onnx": sha, "boxes.pkl": sha256_file(dest / "boxes.pkl")})
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    if synth_paths is not None:  # the shipped pipeline, as loaded from `dest`
+        record["boxes_model"]["scores"] = box_scores(load_model(dest / "model.onnx"), synth_paths)
+        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
 

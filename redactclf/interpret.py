@@ -418,12 +418,17 @@ def iou(a, b) -> float:
 def map_outputs(model, paths) -> list[dict]:
     """What the pipeline's map model says on each page (verdict, cells, model-size page, frame): the raw
     material of `page_boxes`, kept so that box settings can be scored without running the network again."""
+    import dataclasses
+
     from redactclf.predict import classify, resize_pages
+    net = model.boxes or model  # a page classifier's boxes come from its boxes model, on the pages it calls redacted
+    judge = dataclasses.replace(model, boxes=None)
     out = []
     for path in paths:
-        r = classify(path, model=model, debug=True)[0]
-        out.append({"redacted": r.label == REDACTED, "cells": r.debug["cells"], "frame": r.frame_size,
-                    "small": resize_pages([r.debug["image"]], model.input_size)[0]})
+        r = classify(path, model=net, debug=True)[0]
+        verdict = r.label if model.boxes is None else classify(path, model=judge)[0].label
+        out.append({"redacted": verdict == REDACTED, "cells": r.debug["cells"], "frame": r.frame_size,
+                    "small": resize_pages([r.debug["image"]], net.input_size)[0]})
     return out
 
 
@@ -434,7 +439,7 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
     with the model's box settings (or `params`); `outputs` of `map_outputs` save running the model again."""
     from redactclf.predict import page_boxes
     outputs = outputs or map_outputs(model, paths)
-    params = params or model.box_params
+    params = params or (model.boxes or model).box_params
     overlaps, heights, errors, hits = [], [], [], []
     for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import random
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from scipy import ndimage
 from torch import nn
 
-from .core import IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, REDACTED, repo_root
+from .core import IMAGENET_MEAN, IMAGENET_STD, REDACTED, repo_root
 from .ingest import iter_pages
 
 # %% auto #0
@@ -28,8 +27,7 @@ __all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 
            'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes', 'cell_targets',
            'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet',
            'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
-           'training_table', 'train_redmap', 'export_redmap', 'bilinear_weights', 'AxisResize', 'page_resize',
-           'MapWithClassifier', 'with_classifier', 'synth_map_pages', 'recipe_tables', 'snapshot_tables',
+           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'recipe_tables', 'snapshot_tables',
            'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
@@ -505,86 +503,6 @@ def export_redmap(learn, run_dir) -> tuple[Path, Path]:
                                                                     "cells": {0: "batch"}},
                       opset_version=17, dynamo=False)
     return pkl, onnx
-
-# %% ../nbs/04a_redmap.ipynb #d0c44826
-def bilinear_weights(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) weights of PIL's antialiased bilinear resize along one axis (a triangle widened by the scale)."""
-    scale = n_in / n_out
-    support = max(scale, 1.0)
-    w = np.zeros((n_out, n_in))
-    for i in range(n_out):
-        center = (i + 0.5) * scale
-        lo, hi = max(0, int(center - support + 0.5)), min(n_in, int(center + support + 0.5))
-        t = np.clip(1 - np.abs((np.arange(lo, hi) - center + 0.5) / support), 0, None)
-        w[i, lo:hi] = t / t.sum()
-    return w
-
-
-class AxisResize(nn.Module):
-    """Resize along height (`dim=-2`) or width (`dim=-1`) by a strided convolution: the weights repeat every
-    n_in/g input and n_out/g output pixels (g = gcd), so there is one kernel per output phase; edges are replicated."""
-
-    def __init__(self, n_in: int, n_out: int, dim: int):
-        super().__init__()
-        g = math.gcd(n_in, n_out)
-        self.step, self.dim, phases = n_in // g, dim, n_out // g
-        w = bilinear_weights(n_in, n_out)[(g // 2) * phases:(g // 2 + 1) * phases]  # one period, away from the edges
-        used = np.nonzero(w.any(0))[0]
-        left = int((g // 2) * self.step - used[0])
-        self.pad = (left, max(0, len(w[0, used[0]:used[-1] + 1]) - left - self.step))
-        kern = torch.tensor(w[:, used[0]:used[-1] + 1], dtype=torch.float32)[:, None]
-        self.register_buffer("weight", kern[..., None] if dim == -2 else kern[:, :, None])
-
-    def forward(self, x):
-        b, c, h, w = x.shape
-        y = x.reshape(b * c, 1, h, w)
-        if self.dim == -2:
-            y = F.conv2d(F.pad(y, (0, 0, *self.pad), mode="replicate"), self.weight, stride=(self.step, 1))
-            return y.permute(0, 2, 1, 3).reshape(b, c, -1, w)
-        y = F.conv2d(F.pad(y, (*self.pad, 0, 0), mode="replicate"), self.weight, stride=(1, self.step))
-        return y.permute(0, 2, 3, 1).reshape(b, c, h, -1)
-
-
-def page_resize(size_in, size_out) -> nn.Sequential:
-    """(height, width) `size_in` → `size_out` as PIL's bilinear `resize` does it, in two `AxisResize` passes."""
-    return nn.Sequential(AxisResize(size_in[0], size_out[0], -2), AxisResize(size_in[1], size_out[1], -1))
-
-
-class MapWithClassifier(nn.Module):
-    """The redaction map and a page classifier on one input → (the classifier's redacted-minus-clean logit (B,),
-    the map's cell logits (B,1,H/8,W/8))."""
-
-    def __init__(self, map_net: nn.Module, classifier: nn.Module, classifier_size, redacted: int = 1, size=MAP_INPUT):
-        super().__init__()
-        self.map, self.classifier, self.redacted = map_net, classifier, redacted
-        self.resize = page_resize(size, classifier_size)
-
-    def forward(self, x):
-        _, cmap = self.map(x)
-        logits = self.classifier(self.resize(x))
-        return logits[:, self.redacted] - logits[:, 1 - self.redacted], cmap
-
-
-def with_classifier(map_learn, classifier_learn, classifier_record: dict, map_record: dict, run_dir):
-    """Export the map of `map_learn` with `classifier_learn`'s model as its page head into `run_dir`
-    (`model.pkl`, `model.onnx`, and a record naming both parents); returns the combined learner."""
-    from redactclf.train import code_commit
-    run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    size = tuple(classifier_record.get("params", {}).get("input_size", INPUT_SIZE))
-    redacted = list(classifier_learn.dls.vocab).index(REDACTED)
-    from fastai.torch_core import trainable_params
-    map_learn.model = MapWithClassifier(map_learn.model.eval(), classifier_learn.model.eval(), size, redacted)
-    map_learn.splitter, map_learn.opt = trainable_params, None  # exported for inference, not for more training
-    export_redmap(map_learn, run_dir)
-    record = {**{k: map_record[k] for k in ("arch", "params", "snapshot_id", "train_seconds") if k in map_record},
-              "run_id": run_dir.name, "code_commit": code_commit(),
-              "page_head": {"classifier": classifier_record.get("run_id"), "input_size": list(size),
-                            "snapshot_id": classifier_record.get("snapshot_id")},
-              "parents": {"map": map_record.get("run_id"), "classifier": classifier_record.get("run_id")}}
-    record["arch"] = f"{map_record.get('arch', 'redaction map')}; page head: the {classifier_record.get('run_id')} classifier"
-    (run_dir / "record.json").write_text(json.dumps(record, indent=1))
-    return map_learn
 
 # %% ../nbs/04a_redmap.ipynb #1db52653
 SYNTH_MAP = ("synth-map", 300_000, 900)  # folder under data/, first seed, pages

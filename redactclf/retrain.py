@@ -275,16 +275,19 @@ class RunLog:
 
 # %% ../nbs/14_retrain.ipynb #680b1146
 def shipped_map_init(dest, out) -> Path | None:
-    """Save the network of the redaction map shipped in `dest` as a state dict `out`, for `train_redmap(init=)`;
-    None when `dest` holds no map (nothing shipped, or a page classifier)."""
+    """Save the network of the redaction map shipped in `dest` as a state dict `out`, for `train_redmap(init=)`:
+    the shipped model when it is a map, else the boxes stage of a shipped page classifier (`export.add_boxes`);
+    None when `dest` holds no map."""
     dest = Path(dest)
-    if not ((dest / "model.json").exists() and (dest / "model.pkl").exists()):
+    if not (dest / "model.json").exists():
         return None
-    if "map_stride" not in json.loads((dest / "model.json").read_text()).get("params", {}):
+    rec = json.loads((dest / "model.json").read_text())
+    src = dest / "model.pkl" if "map_stride" in rec.get("params", {}) else dest / "boxes.pkl" if rec.get("boxes_model") else None
+    if src is None or not src.exists():
         return None
     import torch
     from fastai.learner import load_learner
-    torch.save(load_learner(dest / "model.pkl", cpu=True).model.state_dict(), out)
+    torch.save(load_learner(src, cpu=True).model.state_dict(), out)
     return Path(out)
 
 

@@ -11,6 +11,11 @@ Builds a collection of PDFs from synthetic pages, then times, for the shipped mo
 - for scale, the network alone of the 384x288 page classifier the map replaced (same timm
   architecture, random weights: speed does not depend on the weights), since machines differ.
 
+For a page classifier with a boxes model (the cascade of `export.add_boxes`), the network-only figure is
+the classifier on every page plus the map on the share of pages the batch called redacted, and the naive
+loop runs the map (fastai, one page at a time, rendered again at its size) on the pages the classifier
+calls redacted.
+
 and prints the ratios the redaction-map issue asks for, the peak RSS of the workers, and the load
 average (other jobs on the machine skew every figure).
 """
@@ -84,11 +89,15 @@ def naive_loop(files, model, n: int) -> float:
     from redactclf.predict import preprocess
     net = load_learner(model.path.with_suffix(".pkl"), cpu=True).model.eval()
     done, t = 0, time.perf_counter()
+    boxes = None if model.boxes is None else load_learner(model.boxes.path.with_suffix(".pkl"), cpu=True).model.eval()
     for f in files:
         for _, im in iter_pages(f):
             with torch.inference_mode():
                 out = net(torch.from_numpy(preprocess([im], model.input_size)))
-            np.asarray(out[0] if isinstance(out, tuple) else out)
+            out = np.asarray(out[0] if isinstance(out, tuple) else out)
+            if boxes is not None and out.ndim == 2 and out[0, 1] > out[0, 0]:  # the cascade: the map where redacted
+                with torch.inference_mode():
+                    np.asarray(boxes(torch.from_numpy(preprocess([im], model.boxes.input_size)))[1])
             done += 1
             if done >= n:
                 return done / (time.perf_counter() - t)
@@ -114,7 +123,7 @@ from redactclf.batch import run_batch
 folder, out, workers, model, audit = json.loads(sys.argv[1])
 t = time.perf_counter()
 s = run_batch([folder], out, workers=workers, model_path=model, progress=False, thumbs=False, audit=audit)
-print(json.dumps({"pages": s["pages"], "seconds": time.perf_counter() - t,
+print(json.dumps({"pages": s["pages"], "redacted_pages": s["redacted_pages"], "seconds": time.perf_counter() - t,
                   "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -188,6 +197,12 @@ def main():
     s = timed_batch(coll, tmp / "out", a.workers, a.model)
     batch, kids_mb = s["pages_per_s"], s["worker_peak_mb"]
     print(f"batch path, PDF → verdict + boxes ({a.workers} workers, everything included): {batch:.1f} pages/s")
+    if model.boxes is not None:  # the cascade: the map runs again on the pages called redacted
+        share = s["redacted_pages"] / s["pages"]
+        boxes_net = net_rate(model.boxes.path, model.boxes.input_size, a.workers)
+        net = 1 / (1 / net + share / boxes_net)
+        print(f"boxes model network only: {boxes_net:.1f} pages/s, on the {share:.0%} of pages called redacted: "
+              f"cascade network only {net:.1f} pages/s")
 
     naive = naive_loop(files, model, a.naive_pages)
     print(f"naive loop (100-dpi render, resize, fastai model one page at a time): {naive:.1f} pages/s")
