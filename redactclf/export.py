@@ -669,6 +669,10 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     diff = map_onnx_diff(map_run / "model.pkl", map_run / "model.onnx", sample)
     if diff > rule["max_onnx_diff"]:
         raise ValueError(f"{map_run.name}: ONNX differs from fastai by {diff:.2e}; not shipped")
+    if record.pop("boxes_model", None):  # this replaces the boxes stage the classifier had
+        for f in ("boxes.onnx", "boxes.pkl"):
+            record["files"].pop(f, None)
+        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     run = json.loads((map_run / "record.json").read_text())
     boxes = {k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")}
     fitted = run.get("calibration", {}).get("boxes", {})

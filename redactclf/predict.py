@@ -281,11 +281,11 @@ def _boxes_model(file: Path, record: dict, threads: int | None = None) -> Model 
     path = file.parent / spec["file"]
     if not path.exists():
         raise FileNotFoundError(f"{path}, the boxes model named in {file.name}'s record, not found; check out models/")
-    boxes = load_model(path, backend="onnx", threads=threads)
-    if boxes.sha256 != spec["sha256"]:
-        raise RuntimeError(f"{path} is not the boxes model the record names (sha256 {boxes.sha256[:12]}, "
+    sha = _sha256(path)
+    if sha != spec["sha256"]:
+        raise RuntimeError(f"{path} is not the boxes model the record names (sha256 {sha[:12]}, "
                            f"recorded {spec['sha256'][:12]}); restore it or add it again (`export.add_boxes`)")
-    return boxes
+    return load_model(path, backend="onnx", threads=threads)
 
 # %% ../nbs/07_predict.ipynb #031a84f6
 def upsample_cells(cells: np.ndarray, size) -> np.ndarray:
