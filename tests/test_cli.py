@@ -133,7 +133,7 @@ def test_runs_lists_the_committed_records_side_by_side():
     committed = sorted(f.parent.name for f in RECORDS.glob("*/record.json"))
     lines = out.stdout.splitlines()
     assert lines[0].split()[:3] == ["run", "date", "snapshot"] and sorted(line.split()[0] for line in lines[1:]) == committed
-    v1d = next(line for line in lines if line.startswith("redmap-v1d-20261129-124825"))
+    v1d = next(line for line in lines if line.split()[0] == "redmap-v1d-20261129-124825")
     assert "376841f9dd75" in v1d and "640x480" in v1d and "92.2% vs 93.8% (676)" in v1d and "refused" in v1d
     rows = {r["run"]: r for r in json.loads(run("runs", "--json", RECORDS).stdout)}
     assert sorted(rows) == committed and rows["redmap-v1d-20261129-124825"]["lr"] == 0.001
