@@ -25,8 +25,8 @@ from .ingest import count_pages, iter_pages, open_pdf, read_source, sniff_kind
 # %% auto #0
 __all__ = ['RED', 'SCHEMA', 'PAGE_EXTRA', 'PAGE_FIELDS', 'PAGE_CSV', 'DOC_CSV', 'CODES_CSV', 'discover', 'plural', 'share_text',
            'area_share', 'doc_summary', 'box_codes_of', 'codes_text', 'leaks_text', 'page_code_table', 'audit_parts',
-           'page_view', 'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store', 'classify_task', 'plan',
-           'run_batch', 'collect', 'write_reports', 'leak_line', 'summary_text', 'report_html']
+           'draw_boxes', 'page_view', 'annotate_page', 'redacted_pdf', 'annotated_pdf', 'page_bar', 'Store',
+           'classify_task', 'plan', 'run_batch', 'collect', 'write_reports', 'leak_line', 'summary_text', 'report_html']
 
 # %% ../nbs/08_batch.ipynb #7f1f7bff
 def discover(inputs) -> list[Path]:
@@ -138,6 +138,18 @@ def _scaled_boxes(boxes, frame_size, size) -> list[tuple[float, float, float, fl
     return [(b["x0"] * sx, b["y0"] * sy, b["x1"] * sx, b["y1"] * sy, b.get("score")) for b in boxes or []]
 
 
+def draw_boxes(draw: ImageDraw.ImageDraw, boxes, width: int, tags=None, font=None, top: float = 0.0):
+    """Draw `boxes` ((x0, y0, x1, y1, ...) in the image's pixels, moved down by `top`) as red rectangles `width`
+    px wide; with `tags` (one text or None per box), each tag in white on a red label just above its box."""
+    for (x0, y0, x1, y1, *_), tag in zip(boxes, tags or [None] * len(boxes)):
+        y0, y1 = y0 + top, y1 + top
+        draw.rectangle([x0, y0, max(x0, x1 - 1), max(y0, y1 - 1)], outline=RED, width=width)
+        if tag is not None:
+            ty = max(top, y0 - font.size - 4)
+            draw.rectangle([x0, ty, x0 + draw.textlength(tag, font=font) + 6, ty + font.size + 4], fill=RED)
+            draw.text((x0 + 3, ty + 2), tag, fill="white", font=font)
+
+
 def page_view(image: Image.Image, frame_size=None, boxes=(), max_side: int = 360) -> Image.Image:
     """Whole-page thumbnail at the aspect of `frame_size` (default: the image's), at most `max_side` pixels,
     with each box (frame pixels) drawn as a red rectangle."""
@@ -145,10 +157,7 @@ def page_view(image: Image.Image, frame_size=None, boxes=(), max_side: int = 360
     s = max_side / max(fw, fh)
     size = (max(1, round(fw * s)), max(1, round(fh * s)))
     im = image.convert("RGB").resize(size, Image.LANCZOS)
-    draw = ImageDraw.Draw(im)
-    width = max(2, round(max_side / 180))
-    for x0, y0, x1, y1, _ in _scaled_boxes(boxes, (fw, fh), size):
-        draw.rectangle([x0, y0, max(x0, x1 - 1), max(y0, y1 - 1)], outline=RED, width=width)
+    draw_boxes(ImageDraw.Draw(im), _scaled_boxes(boxes, (fw, fh), size), max(2, round(max_side / 180)))
     return im
 
 
@@ -171,16 +180,9 @@ def annotate_page(image: Image.Image, rec: dict, max_side: int = 1400) -> Image.
         head.append("NEEDS REVIEW")
     draw.rectangle([0, 0, out.width, head_h - 1], fill=RED if red else (60, 60, 60))
     draw.text((fs // 2, (head_h - fs) // 2), " · ".join(head), fill="white", font=font)
-    small = _font(max(10, round(fs * 0.8)))
-    for x0, y0, x1, y1, score in _scaled_boxes(rec.get("boxes"), rec.get("frame_size"), image.size):
-        x0, y0, x1, y1 = (v * s for v in (x0, y0, x1, y1))
-        draw.rectangle([x0, y0 + head_h, max(x0, x1 - 1), max(y0, y1 - 1) + head_h], outline=RED, width=3)
-        if score is not None:
-            label = f"{score:.2f}"
-            tw = draw.textlength(label, font=small)
-            ty = max(head_h, y0 + head_h - small.size - 4)
-            draw.rectangle([x0, ty, x0 + tw + 6, ty + small.size + 4], fill=RED)
-            draw.text((x0 + 3, ty + 2), label, fill="white", font=small)
+    boxes = [tuple(v * s for v in b[:4]) + (b[4],) for b in _scaled_boxes(rec.get("boxes"), rec.get("frame_size"), image.size)]
+    draw_boxes(draw, boxes, 3, [None if b[4] is None else f"{b[4]:.2f}" for b in boxes], _font(max(10, round(fs * 0.8))),
+               top=head_h)
     return out
 
 

@@ -22,7 +22,7 @@ from .core import CLEAN, REDACTED, InputError, repo_root
 from .dataset import sha256_file
 
 # %% auto #0
-__all__ = ['SKIP', 'LABEL_CHOICES', 'ORIGINS', 'TEST_FRAC', 'TABLE_COLUMNS', 'INDEX_FIELDS', 'INDEX_NAME', 'RED', 'ITEM_FIELDS',
+__all__ = ['SKIP', 'LABEL_CHOICES', 'ORIGINS', 'TEST_FRAC', 'TABLE_COLUMNS', 'INDEX_FIELDS', 'INDEX_NAME', 'ITEM_FIELDS',
            'labels_dir', 'flag_dir', 'batch_dirs', 'review_enabled', 'image_key', 'page_key', 'document_split',
            'flag_items', 'batch_items', 'app_log_items', 'index_path', 'labelled_keys', 'review_queue', 'page_image',
            'scale_boxes', 'box_labels', 'box_indices', 'review_image', 'item_info', 'save_label', 'reviewed_table',
@@ -231,9 +231,6 @@ def review_queue(flags=None, batches=None, log=None, root=None, limit: int | Non
     return queue[:limit] if limit else queue
 
 # %% ../nbs/13_review.ipynb #c62f3b08
-RED = (220, 20, 20)
-
-
 def page_image(item: dict) -> tuple[Image.Image, str]:
     """(RGB page image, 'page' or 'thumbnail') of a queue item: its PNG, else its source page re-rendered by
     `iter_pages`, else its batch thumbnail. Raises `FileNotFoundError` when none is left."""
@@ -277,15 +274,10 @@ def review_image(item: dict, max_side: int = 1000) -> Image.Image:
     s = min(1.0, max_side / max(im.size))
     if s < 1:
         im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.LANCZOS)
-    draw = ImageDraw.Draw(im)
-    fs = max(12, round(max(im.size) / 45))
-    font, width = ImageFont.load_default(size=fs), max(2, round(max(im.size) / 300))
-    for n, b in enumerate(scale_boxes(item.get("boxes"), item.get("frame_size"), im.size), 1):
-        draw.rectangle([b["x0"], b["y0"], max(b["x0"], b["x1"] - 1), max(b["y0"], b["y1"] - 1)], outline=RED, width=width)
-        tag = str(n)
-        x, y = b["x0"], max(0, b["y0"] - fs - 4)
-        draw.rectangle([x, y, x + draw.textlength(tag, font=font) + 6, y + fs + 4], fill=RED)
-        draw.text((x + 3, y + 1), tag, fill="white", font=font)
+    from redactclf.batch import _scaled_boxes, draw_boxes
+    boxes = _scaled_boxes(item.get("boxes"), item.get("frame_size"), im.size)
+    draw_boxes(ImageDraw.Draw(im), boxes, max(2, round(max(im.size) / 300)), [str(n) for n in range(1, len(boxes) + 1)],
+               ImageFont.load_default(size=max(12, round(max(im.size) / 45))))
     return im
 
 
