@@ -232,9 +232,10 @@ def classify_files(files, audit: bool = False, show_leaked_text: bool = False, p
 
 
 def model_info() -> str:
-    """Markdown line naming the model version and its data snapshot."""
+    """Markdown line naming the model version, its data snapshot and the model its boxes come from."""
     ident = app_model().identity()
-    return f"Model `{ident['version']}` ({ident['backend']}), data snapshot `{ident['snapshot_id']}`"
+    boxes = f"; boxes from `{ident['boxes']}`" if ident.get("boxes") else ""
+    return f"Model `{ident['version']}` ({ident['backend']}), data snapshot `{ident['snapshot_id']}`{boxes}"
 
 
 def review_note() -> str:
