@@ -433,10 +433,8 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     leaking redaction is only put in the record with `show_leaked_text`."""
     model = model or load_model()
     name = source_name(src)
-    if audit and hasattr(src, "read"):  # the audit reads the document too: read a file object once
-        src = src.read()
-    if model.boxes is not None and hasattr(src, "read"):  # redacted pages are rendered again for the boxes
-        src = src.read()
+    if (audit or model.boxes is not None) and hasattr(src, "read"):  # the audit, and the boxes stage's second
+        src = src.read()  # render of redacted pages, read the document again: read a file object once
     batch: list[tuple[int, Image.Image, float]] = []
     page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
     rerender = (lambda nums, size: dict(iter_pages(src, dpi=dpi, pages=set(nums), size=size))) if model.boxes else None
