@@ -673,24 +673,24 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
         for f in ("boxes.onnx", "boxes.pkl"):
             record["files"].pop(f, None)
         (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    classifier = load_model(dest / "model.onnx")
     run = json.loads((map_run / "record.json").read_text())
     boxes = {k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")}
-    fitted = run.get("calibration", {}).get("boxes", {})
-    if box_paths is not None:  # fitted as the cascade runs: boxes on the pages the classifier calls redacted
-        cascade = dataclasses.replace(load_model(dest / "model.onnx"), boxes=load_model(map_run / "model.onnx"))
-        fitted = fit_box_params(cascade, box_paths)
-    boxes["calibration"] = {"boxes": fitted}
     shutil.copy(map_run / "model.onnx", dest / "boxes.onnx")
     shutil.copy(map_run / "model.pkl", dest / "boxes.pkl")  # the fastai model, as `model.pkl` beside `model.onnx`
+    fitted = run.get("calibration", {}).get("boxes", {})
+    if box_paths is not None:  # fitted as the cascade runs: boxes on the pages the classifier calls redacted
+        fitted = fit_box_params(dataclasses.replace(classifier, boxes=load_model(map_run / "model.onnx")), box_paths)
+    boxes["calibration"] = {"boxes": fitted}
     (dest / "boxes.json").write_text(json.dumps(boxes, indent=1, default=float))
     sha = sha256_file(dest / "boxes.onnx")
     record["boxes_model"] = {"file": "boxes.onnx", "sha256": sha, "run_id": boxes["run_id"], "onnx_max_diff": diff,
                              "settings": fitted}
     record["files"].update({"boxes.onnx": sha, "boxes.pkl": sha256_file(dest / "boxes.pkl")})
+    if synth_paths is not None:  # the cascade as shipped: the map reloaded with its fitted settings (`boxes.json`)
+        cascade = dataclasses.replace(classifier, boxes=load_model(dest / "boxes.onnx"))
+        record["boxes_model"]["scores"] = box_scores(cascade, synth_paths)
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-    if synth_paths is not None:  # the shipped pipeline, as loaded from `dest`
-        record["boxes_model"]["scores"] = box_scores(load_model(dest / "model.onnx"), synth_paths)
-        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
 

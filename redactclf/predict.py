@@ -437,7 +437,7 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
         src = src.read()  # render of redacted pages, read the document again: read a file object once
     batch: list[tuple[int, Image.Image, float]] = []
     page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
-    rerender = (lambda nums, size: dict(iter_pages(src, dpi=dpi, pages=set(nums), size=size))) if model.boxes else None
+    rerender = _second_render(src, dpi) if model.boxes is not None else None
     doc_audit = None
     try:
         while True:
@@ -458,6 +458,18 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     finally:
         if doc_audit is not None:
             doc_audit.close()
+
+
+def _second_render(src, dpi: int):
+    """`(page numbers, size) -> {page: image}`: the boxes stage's render of redacted pages at the map's size.
+    A file is read once, when first needed, not again for every batch."""
+    held = {}
+
+    def render(nums, size):
+        if "data" not in held:
+            held["data"] = Path(src).read_bytes() if isinstance(src, (str, Path)) else src
+        return dict(iter_pages(held["data"], dpi=dpi, pages=set(nums), size=size))
+    return render
 
 
 def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
