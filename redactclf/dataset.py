@@ -186,10 +186,12 @@ def _near_duplicates_across_splits(df, phashes, dist):
     return out
 
 # %% ../nbs/03_dataset.ipynb #8aa867c4
-def drop_duplicates_found(df: pd.DataFrame, report: dict, origin: str = "synth") -> pd.DataFrame:
-    """`df` without the later page of each exact or near-duplicate pair in a validation `report`."""
-    drop = {p["paths"][-1] for p in report["problems"] if p["check"] in ("exact-duplicate", "near-duplicate")}
-    return df[~(df.path.isin(drop) & (df.origin == origin))].reset_index(drop=True)
+def drop_duplicates_found(df: pd.DataFrame, report: dict, origin: str | tuple = "synth") -> pd.DataFrame:
+    """`df` without all but the first page of each exact or near-duplicate group in a validation `report`;
+    only pages of `origin` (one or a tuple) are dropped."""
+    drop = {q for p in report["problems"] if p["check"] in ("exact-duplicate", "near-duplicate") for q in p["paths"][1:]}
+    origins = [origin] if isinstance(origin, str) else list(origin)
+    return df[~(df.path.isin(drop) & df.origin.isin(origins))].reset_index(drop=True)
 
 # %% ../nbs/03_dataset.ipynb #367b8a82
 def synth_table(root, valid_frac: float = 0.1) -> pd.DataFrame:

@@ -211,7 +211,7 @@ def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=()) ->
     hard = set(hard_pages(rows).page_id)
     parts = [pd.DataFrame({"path": rows.path, "label": rows.label, "split": rows.split,
                            "origin": np.where(rows.page_id.isin(hard), "pool-hard", "pool"),
-                           "source_doc": rows.doc_id, "source_repo": rows.source})]
+                           "source_doc": rows.group, "source_repo": rows.source})]  # the pool is split by group
     for split, paths in (("train", synth), ("valid", synth_valid)):
         paths = [Path(p) for p in paths]
         parts.append(pd.DataFrame({"path": [str(p) for p in paths], "label": [p.parent.name for p in paths],
@@ -227,10 +227,14 @@ def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_sy
                 hard_repeat: int = 2, **kw):
     """Continue the page classifier (`init_from`, default the shipped one) on the pool's real pages and
     synthetic pages (`pool_classifier_table`); returns (learner, record) of `train_run`."""
-    from redactclf.dataset import pool_table
+    from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), repo_root() / "data" / POOL_PNG)
     synth = synth_map_pages()
     df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100])
+    try:
+        validate(df, max_imbalance=0.7)
+    except DataValidationError as e:  # identical pages (the CIA history's twins where nothing was cut) once
+        df = drop_duplicates_found(df, e.report, origin=("pool", "pool-hard"))
     return train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
                      real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, **kw)
