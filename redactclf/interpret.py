@@ -318,7 +318,7 @@ def exam_side(pages: pd.DataFrame, pred, fair=None, sets=EXAM_SETS) -> dict:
     out = {"all": exam_scores(label[seen], pred[seen], source[seen]), "right": {"all": label[seen] == pred[seen]}}
     for s in sets if "set" in pages else ():
         m = seen & (pages.set == s).values
-        out[s] = exam_scores(label[m], pred[m], source[m])
+        out[s] = exam_scores(label[m], pred[m], source[m]) if m.any() else {"n": 0}  # e.g. no fair page of a set
         out["right"][s] = label[m] == pred[m]
     inv = pages.visible.eq("no").values
     out["invisible"] = {"n": int(inv.sum()), "found": int((pred[inv] == REDACTED).sum())}

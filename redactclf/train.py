@@ -204,10 +204,10 @@ def pool_page_files(pool: pd.DataFrame, out_dir, size=INPUT_SIZE) -> pd.DataFram
 
 
 def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=()) -> pd.DataFrame:
-    """The classifier's page table: the pool's train and valid pages (never its test split) and synthetic
-    pages; hard pool pages (`redmap.hard_pages`) get origin `pool-hard`, the others `pool`."""
+    """The classifier's page table: the pool's train and valid pages (never its test split; not the pages whose
+    redaction left no mark) and synthetic pages; hard pool pages (`redmap.hard_pages`) get origin `pool-hard`."""
     from redactclf.redmap import hard_pages
-    rows = pool_files[pool_files.split.isin(["train", "valid"])]
+    rows = pool_files[pool_files.split.isin(["train", "valid"]) & pool_files.visible.ne("no")]
     hard = set(hard_pages(rows).page_id)
     parts = [pd.DataFrame({"path": rows.path, "label": rows.label, "split": rows.split,
                            "origin": np.where(rows.page_id.isin(hard), "pool-hard", "pool"),
