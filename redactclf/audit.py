@@ -378,11 +378,11 @@ def _annot_leaks(page: fitz.Page, spans: list) -> list[dict]:
     return out
 
 
-def _image_leaks(page: fitz.Page, spans: list) -> list[dict]:
+def _image_leaks(page: fitz.Page, spans: list, trace: fitz.Page | None = None) -> list[dict]:
     """Text under a smaller-than-half-page image drawn after it, mostly of one colour (a box, not a screenshot or
-    a logo), where the render shows flat pixels."""
+    a logo), where the render shows flat pixels. `trace`: the page of `_without_jpx`'s copy, for the images' places."""
     out = []
-    for seq, (kind, bbox) in enumerate(page.get_bboxlog()):
+    for seq, (kind, bbox) in enumerate((trace or page).get_bboxlog()):
         if kind not in ("fill-image", "fill-imgmask"):
             continue
         rect = fitz.Rect(bbox) & page.rect
@@ -393,6 +393,29 @@ def _image_leaks(page: fitz.Page, spans: list) -> list[dict]:
         if _text_ok(text) and _one_colour(page, rect) and _hidden_in_render(page, chars, []):
             out.append({"rect": rect, "type": "image-over-text", "text": text})
     return out
+
+
+def _without_jpx(data: bytes, pages=None) -> fitz.Document | None:
+    """A second copy of the PDF whose JPEG 2000 images (on `pages`, 1-based; all when None) are one grey pixel each,
+    or None when those pages draw none. For the passes that only trace the page (`get_cdrawings`,
+    `get_texttrace`, `get_bboxlog`): MuPDF decodes a JPEG 2000 image in full whenever a page using it is run,
+    though none of them looks at its pixels; an image's place comes from the page's matrix, not from its size."""
+    doc, seen = fitz.open(stream=data, filetype="pdf"), set()
+    for i in range(doc.page_count):
+        if pages is not None and i + 1 not in pages:
+            continue
+        for xref, *_, filt, _ in doc.get_page_images(i, full=True):  # filt: the image's first filter
+            if filt != "JPXDecode" or xref in seen:
+                continue
+            seen.add(xref)
+            for key, value in [("Filter", "null"), ("DecodeParms", "null"), ("Decode", "null"), ("SMaskInData", "null"),
+                               ("ColorSpace", "/DeviceGray"), ("BitsPerComponent", "8"), ("Width", "1"), ("Height", "1")]:
+                doc.xref_set_key(xref, key, value)
+            doc.update_stream(xref, b"\x80", compress=False)
+    if not seen:
+        doc.close()
+        return None
+    return doc
 
 
 def pdf_leaks(pdf, show_text: bool = False, pages=None,
@@ -411,6 +434,7 @@ def pdf_leaks(pdf, show_text: bool = False, pages=None,
     if checkable is None:
         checkable = checkable_pages(data, pages)
     out: dict[int, list[dict] | None] = {}
+    light = _without_jpx(data, {i for i, ok in checkable.items() if ok})
     with fitz.open(stream=data, filetype="pdf") as doc:
         for i in range(1, doc.page_count + 1):
             if pages is not None and i not in pages:
@@ -419,20 +443,23 @@ def pdf_leaks(pdf, show_text: bool = False, pages=None,
                 out[i] = None
                 continue
             page = doc[i - 1]
-            rects, annots, images = _filled_rects(page), list(page.annots() or []), page.get_images()
+            trace = light[i - 1] if light is not None else page  # traced without decoding JPEG 2000; renders: `page`
+            rects, annots, images = _filled_rects(trace), list(page.annots() or []), page.get_images()
             if not (rects or annots or images):  # nothing drawn that could cover text: skip the costly passes
                 out[i] = []
                 continue
-            spans = page.get_texttrace()
+            spans = trace.get_texttrace()
             found = _rect_leaks(page, spans, rects) + (_annot_leaks(page, spans) if annots else [])
             leaks = []
-            for f in found + (_image_leaks(page, spans) if images else []):
+            for f in found + (_image_leaks(page, spans, trace) if images else []):
                 d = {"box": _fitz_to_frame(page, f["rect"]), "type": f["type"],
                      "hidden_chars": sum(not c.isspace() for c in f["text"])}
                 if show_text:
                     d["text"] = f["text"]
                 leaks.append(d)
             out[i] = leaks
+    if light is not None:
+        light.close()
     return out
 
 # %% ../nbs/07a_audit.ipynb #84ed3689
