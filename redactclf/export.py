@@ -660,8 +660,8 @@ def _boxes_line(record: dict) -> str:
     if not b:
         return ""
     s = b.get("scores") or {}
-    fig = (f" On {s['pages']} held-out synthetic pages it finds {100 * s['recall']:.1f}% of the {s['boxes']} boxes at"
-           f" least 10 px tall (IoU ≥ 0.5); {100 * s['precision']:.1f}% of the boxes it draws match one; the redacted"
+    fig = (f" On {s['pages']} held-out synthetic pages it finds {_pct(s['recall'])} of the {s['boxes']} boxes at"
+           f" least 10 px tall (IoU ≥ 0.5); {_pct(s['precision'])} of the boxes it draws match one; the redacted"
            f" share is off by {s['share_mae_points']:.2f} points on average.") if s else ""
     return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
             f" pages this model calls redacted, rendered again at 640x480, and gives their boxes and redacted shares;"

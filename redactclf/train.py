@@ -22,7 +22,7 @@ from .dataset import sha256_file
 # %% auto #0
 __all__ = ['ARCH', 'POOL_PNG', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
            'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'train_run', 'pool_page_files',
-           'pool_classifier_table', 'pool_recipe']
+           'drawn_page_files', 'pool_classifier_table', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -203,15 +203,41 @@ def pool_page_files(pool: pd.DataFrame, out_dir, size=INPUT_SIZE) -> pd.DataFram
     return pool.assign(document=pool.path, path=files)
 
 
-def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=()) -> pd.DataFrame:
+def drawn_page_files(pool_files: pd.DataFrame, out_dir, frac: float = 0.4, seed: int = 0) -> pd.DataFrame:
+    """Redactions drawn (`redmap.draw_redactions`, every real style) onto `frac` of the clean train pages of
+    `pool_files` (`pool_page_files`), each saved once as a PNG in `out_dir`; the rows, labelled redacted."""
+    import random
+
+    from PIL import Image
+
+    from redactclf.redmap import draw_redactions
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean = pool_files[(pool_files.split == "train") & (pool_files.label != REDACTED)]
+    rows = clean.sample(frac=frac, random_state=seed)
+    files = []
+    for path, pid in zip(rows.path, rows.page_id):
+        f = out_dir / f"{pid}-drawn{seed}.png"
+        if not f.exists():
+            rng = random.Random(f"{seed}-{pid}")
+            draw_redactions(Image.open(path).convert("RGB"), rng)[0].save(f)
+        files.append(str(f))
+    return rows.assign(path=files, label=REDACTED)
+
+
+def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), drawn: pd.DataFrame | None = None) -> pd.DataFrame:
     """The classifier's page table: the pool's train and valid pages (never its test split; not the pages whose
-    redaction left no mark) and synthetic pages; hard pool pages (`redmap.hard_pages`) get origin `pool-hard`."""
+    redaction left no mark), `drawn` copies (`drawn_page_files`) and synthetic pages; hard pool pages
+    (`redmap.hard_pages`) get origin `pool-hard`."""
     from redactclf.redmap import hard_pages
     rows = pool_files[pool_files.split.isin(["train", "valid"]) & pool_files.visible.ne("no")]
     hard = set(hard_pages(rows).page_id)
     parts = [pd.DataFrame({"path": rows.path, "label": rows.label, "split": rows.split,
                            "origin": np.where(rows.page_id.isin(hard), "pool-hard", "pool"),
                            "source_doc": rows.group, "source_repo": rows.source})]  # the pool is split by group
+    if drawn is not None:
+        parts.append(pd.DataFrame({"path": drawn.path, "label": REDACTED, "split": "train", "origin": "pool-drawn",
+                                   "source_doc": drawn.group, "source_repo": drawn.source}))
     for split, paths in (("train", synth), ("valid", synth_valid)):
         paths = [Path(p) for p in paths]
         parts.append(pd.DataFrame({"path": [str(p) for p in paths], "label": [p.parent.name for p in paths],
@@ -224,14 +250,15 @@ POOL_PNG = "pool-384x288"  # folder under data/ holding the pool's pages at the 
 
 
 def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
-                hard_repeat: int = 2, **kw):
-    """Continue the page classifier (`init_from`, default the shipped one) on the pool's real pages and
-    synthetic pages (`pool_classifier_table`); returns (learner, record) of `train_run`."""
+                hard_repeat: int = 2, draw_frac: float = 0.4, **kw):
+    """Continue the page classifier (`init_from`, default the shipped one) on the pool's real pages, redactions
+    drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s (learner, record)."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), repo_root() / "data" / POOL_PNG)
+    drawn = drawn_page_files(files, repo_root() / "data" / f"{POOL_PNG}-drawn", draw_frac) if draw_frac else None
     synth = synth_map_pages()
-    df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100])
+    df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100], drawn)
     try:
         validate(df, max_imbalance=0.7)
     except DataValidationError as e:  # identical pages (the CIA history's twins where nothing was cut) once
