@@ -23,9 +23,9 @@ from .ingest import iter_pages, source_name
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
-           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'map_regions', 'content_box', 'luminance',
-           'ink_fill', 'paper_level', 'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields',
-           'cascade_boxes', 'classify']
+           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles',
+           'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'snap_boxes', 'join_pieces',
+           'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -301,6 +301,23 @@ def shift_map(prob: np.ndarray, dx: int = 0, dy: int = 0) -> np.ndarray:
     return out
 
 
+def close_rows(mask: np.ndarray, k: int) -> np.ndarray:
+    """`ndimage.binary_closing(mask, np.ones((1, k)))` (outside the image counts as empty: a closing clears
+    the `k // 2` columns at each edge) with OpenCV's morphology, on the rows holding the mask."""
+    import cv2
+    out = np.zeros_like(mask)
+    rows = np.flatnonzero(mask.any(1))
+    if not len(rows):
+        return out
+    band = np.pad(mask[rows[0]:rows[-1] + 1].view(np.uint8), ((0, 0), (k, k)))  # k empty columns each side
+    line, edge = np.ones((1, k), np.uint8), {"borderType": cv2.BORDER_CONSTANT, "borderValue": 0}
+    grown = cv2.dilate(band, line, anchor=(k - 1 - k // 2, 0), **edge)  # scipy's dilation mirrors the line
+    grown[:, :k] = grown[:, -k:] = 0
+    shut = cv2.erode(grown, line, anchor=(k // 2, 0), **edge)
+    out[rows[0]:rows[-1] + 1] = shut[:, k:-k].astype(bool)
+    return out
+
+
 def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6,
                 close_px: int = 0, dx: int = 0, dy: int = 0) -> tuple[np.ndarray, list]:
     """Redacted mask at `size` and its regions [(x0, y0, x1, y1, peak)] in input pixels; `close_px` joins
@@ -310,29 +327,51 @@ def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6
     prob = shift_map(upsample_cells(cells, size), dx, dy)
     mask = prob >= threshold
     if close_px > 1:
-        mask = ndimage.binary_closing(mask, structure=np.ones((1, close_px), bool))
-    lab, _ = ndimage.label(mask, structure=np.ones((3, 3), bool))
+        mask = close_rows(mask, close_px)
+    rows = np.flatnonzero(mask.any(1))
+    if not len(rows):
+        return mask, []
+    top, end = int(rows[0]), int(rows[-1]) + 1  # label only the band of rows holding the mask
+    lab, n = ndimage.label(mask[top:end], structure=np.ones((3, 3), bool))
+    area, band = np.bincount(lab.ravel(), minlength=n + 1), prob[top:end]
     regions = []
     for i, sl in enumerate(ndimage.find_objects(lab), start=1):
-        if sl is None or (lab[sl] == i).sum() < min_px:
-            continue
-        regions.append((sl[1].start, sl[0].start, sl[1].stop, sl[0].stop, float(prob[sl][lab[sl] == i].max())))
+        if area[i] >= min_px:
+            peak = float(band[sl][lab[sl] == i].max())
+            regions.append((sl[1].start, sl[0].start + top, sl[1].stop, sl[0].stop + top, peak))
     return mask, regions
+
+
+def sorted_quantiles(counts: np.ndarray, q) -> np.ndarray:
+    """`np.percentile(values, q)` of the values 0..len(counts)-1 each repeated `counts` times, by numpy's
+    linear interpolation (the same floats), without the values."""
+    n = int(counts.sum())
+    v = (n - 1) * (np.asarray(q, float) / 100)
+    lo = np.floor(v).astype(np.intp)
+    g = v - lo
+    a, b = np.searchsorted(np.cumsum(counts), np.stack([lo, np.minimum(lo + 1, n - 1)]), side="right")
+    return np.where(g >= 0.5, b - (b - a) * (1 - g), a + (b - a) * g)
 
 
 def content_box(small: np.ndarray, ink: int = 200, margin: float = 0.01) -> tuple[int, int, int, int] | None:
     """Box (x0, y0, x1, y1) around a page's ink (the 1st-99th percentile of dark pixels), or None when blank."""
-    ys, xs = np.nonzero(small.min(axis=2) < ink)
-    if len(xs) < 50:
+    dark = (np.minimum(np.minimum(small[..., 0], small[..., 1]), small[..., 2]) if small.ndim == 3 else small) < ink
+    cols = dark.sum(0)
+    if cols.sum() < 50:
         return None
-    x0, x1 = np.percentile(xs, [100 * margin, 100 * (1 - margin)])
-    y0, y1 = np.percentile(ys, [100 * margin, 100 * (1 - margin)])
+    q = [100 * margin, 100 * (1 - margin)]
+    (x0, x1), (y0, y1) = sorted_quantiles(cols, q), sorted_quantiles(dark.sum(1), q)
     return int(x0), int(y0), int(x1) + 1, int(y1) + 1
 
 
 def luminance(img: np.ndarray) -> np.ndarray:
     """Grey level (int16, mean of the channels) of an RGB image; a 2-D array is taken as one already."""
-    return img.astype(np.int16).sum(2) // 3 if img.ndim == 3 else img.astype(np.int16)
+    if img.ndim == 2:
+        return img.astype(np.int16)
+    lum = img[..., 0].astype(np.int16)
+    lum += img[..., 1]
+    lum += img[..., 2]
+    return lum // 3
 
 
 def ink_fill(img: np.ndarray, flat_tol: int = 6, paper: int = 232, dark: int = 140) -> np.ndarray:
@@ -340,11 +379,21 @@ def ink_fill(img: np.ndarray, flat_tol: int = 6, paper: int = 232, dark: int = 1
     luminance of at most `flat_tol`: the same boxes as per channel on held-out pages, at half the cost), or dark
     areas wider than a pen stroke (text strokes removed by a 3x3 opening of the dark, so `dark` catches black
     boxes on noisy scans)."""
-    from scipy import ndimage
+    import cv2
     lum = luminance(img)
-    spread = ndimage.maximum_filter(lum, 3) - ndimage.minimum_filter(lum, 3)
-    solid_dark = ndimage.minimum_filter(ndimage.maximum_filter(lum, 3), 3) < dark
+    k, edge = np.ones((3, 3), np.uint8), cv2.BORDER_REFLECT  # scipy's 3x3 max/min filters, mode "reflect"
+    hi = cv2.dilate(lum, k, borderType=edge)
+    spread = hi - cv2.erode(lum, k, borderType=edge)
+    solid_dark = cv2.erode(hi, k, borderType=edge) < dark
     return ((spread <= flat_tol) & (lum < paper)) | solid_dark
+
+
+def fill_holes(mask: np.ndarray) -> np.ndarray:
+    """`ndimage.binary_fill_holes(mask)`: the background not 4-connected to the edge filled, by a flood fill."""
+    import cv2
+    seen = np.pad(mask.view(np.uint8), 1)
+    cv2.floodFill(seen, None, (0, 0), 1, flags=4)
+    return mask | ~seen[1:-1, 1:-1].astype(bool)
 
 
 def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
@@ -366,11 +415,12 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 
     found, kept = [], []  # snapped shapes; regions over nothing filled
     for x0, y0, x1, y1, score in regions:
         X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
-        lab, _ = ndimage.label(ndimage.binary_fill_holes(ink_fill(lum[Y0:Y1, X0:X1], paper=paper)))
+        lab, n = ndimage.label(fill_holes(ink_fill(lum[Y0:Y1, X0:X1], paper=paper)))
+        area = np.bincount(lab.ravel(), minlength=n + 1)
         shapes = []
         for i, sl in enumerate(ndimage.find_objects(lab), start=1):
-            area, bh, bw = int((lab[sl] == i).sum()), sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
-            if area >= min_area and bh >= 3 and area >= min_fill * bh * bw:
+            bh, bw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+            if area[i] >= min_area and bh >= 3 and area[i] >= min_fill * bh * bw:
                 shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0, score))
         (found.extend if shapes else kept.append)(shapes or (x0, y0, x1, y1, score))
     return join_pieces(lum, list(dict.fromkeys(found)), paper) + kept
