@@ -670,7 +670,9 @@ def _boxes_line(record: dict) -> str:
 
 
 def model_card(record: dict) -> str:
-    """Markdown model card from a promoted run record."""
+    """Markdown model card from a promoted run record (`classifier_exam_card` for one gated on the exam)."""
+    if record.get("exam"):
+        return classifier_exam_card(record)
     cand = record["promotion"]["candidate"]
     per_source = "\n".join(f"| {k} | {v['n']} | {v['accuracy']:.3f} |" for k, v in cand["real"].get("per_source", {}).items())
     p = record["params"]
