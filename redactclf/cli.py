@@ -125,7 +125,7 @@ def _monitor_cmd(args) -> int:
 def _audit_args(p):
     p.add_argument("--audit", action="store_true",
                    help="also check each redaction for text left under it and read its exemption code and style "
-                        "(about 14 ms more a page on text-layer PDFs)")
+                        "(about 10-14 ms more a page on text-layer PDFs)")
     p.add_argument("--show-leaked-text", action="store_true",
                    help="print the text found under leaking redactions (implies --audit; it is sensitive)")
 
