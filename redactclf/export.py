@@ -230,23 +230,34 @@ def map_onnx_diff(pkl, onnx, images: list[Image.Image]) -> float:
     return float(max(np.abs(pa - pb).max(), np.abs(ca - cb).max()))
 
 
+def _valid_pages(valid: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`valid`, or the pool's validation split: the pages calibration is fitted on."""
+    from redactclf.dataset import pool_table
+    if valid is not None:
+        return valid
+    pool = pool_table()
+    return pool[pool.split == "valid"]
+
+
+def _review_fields(p, y) -> dict:
+    """The "needs review" band fitted on probabilities `p` of pages with labels `y` (bool), its rule and the ECE."""
+    from redactclf.interpret import expected_calibration_error, review_band, review_rule
+    band = review_band(p, y)
+    return {"review_band": list(band), "review_rule": review_rule(p, y, band), "ece_valid": expected_calibration_error(p, y)}
+
+
 def _calibrate(run_dir: Path, record: dict, valid: pd.DataFrame | None = None) -> dict:
     """Fit Platt scaling and the review band on the validation split (or `valid` pages); store them in the record."""
-    from redactclf.dataset import pool_table
-    from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages, review_band, review_rule
+    from redactclf.interpret import expected_calibration_error, fit_platt, predict_pages
     record.pop("calibration", None)
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
-    if valid is None:
-        pool = pool_table()
-        valid = pool[pool.split == "valid"]
+    valid = _valid_pages(valid)
     pred = predict_pages(load_model(run_dir / "model.onnx"), valid, top=True)
     raw, top = pred.p_redacted.values, pred.top_logit.values
     y = (valid.label == REDACTED).values
     cal = fit_platt(_logit(raw), y, top=top)
     p = 1 / (1 + np.exp(-(cal["a"] * _logit(raw) + cal["c"] * top + cal["b"])))
-    band = review_band(p, y)
-    cal.update(review_band=list(band), review_rule=review_rule(p, y, band), ece_valid=expected_calibration_error(p, y),
-               n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y))
+    cal.update(**_review_fields(p, y), n_valid=len(valid), ece_valid_raw=expected_calibration_error(raw, y))
     record["calibration"] = cal
     (run_dir / "record.json").write_text(json.dumps(record, indent=1))
     return cal
@@ -772,16 +783,10 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
 def review_calibration(onnx_path, valid: pd.DataFrame | None = None) -> dict:
     """The "needs review" band of a model, fitted on the pool's validation split (or `valid` pages), with its rule
     and expected calibration error there."""
-    from redactclf.dataset import pool_table
-    from redactclf.interpret import expected_calibration_error, predict_pages, review_band, review_rule
-    if valid is None:
-        pool = pool_table()
-        valid = pool[pool.split == "valid"]
+    from redactclf.interpret import predict_pages
+    valid = _valid_pages(valid)
     p = predict_pages(load_model(onnx_path), valid).p_redacted.values
-    y = (valid.label == REDACTED).values
-    band = review_band(p, y)
-    return {"review_band": list(band), "review_rule": review_rule(p, y, band), "ece_valid": expected_calibration_error(p, y),
-            "n_valid": len(valid)}
+    return {**_review_fields(p, (valid.label == REDACTED).values), "n_valid": len(valid)}
 
 
 def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> None:
@@ -791,7 +796,7 @@ def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> No
         return
     record["boxes_model"] = {k: v for k, v in spec.items() if k != "scores"}
     record["files"].update({f: sha256_file(dest / f) for f in ("boxes.onnx", "boxes.pkl") if (dest / f).exists()})
-    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))  # `load_model` reads boxes_model here
     if synth_paths is not None:
         from redactclf.interpret import box_scores
         record["boxes_model"]["scores"] = box_scores(load_model(dest / "model.onnx"), synth_paths)
@@ -831,7 +836,7 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
             (dest / "model.int8.onnx").unlink(missing_ok=True)
         _keep_boxes(record, shipped, dest, synth_paths)
         (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-        (dest / "MODEL_CARD.md").write_text(classifier_exam_card(record))
+        (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
 
 # %% ../nbs/06_export.ipynb #f90dfd2c
