@@ -20,9 +20,9 @@ from .core import INPUT_SIZE, LABELS, REDACTED, models_dir, repo_root
 from .dataset import sha256_file
 
 # %% auto #0
-__all__ = ['ARCH', 'POOL_PNG', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
+__all__ = ['ARCH', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
            'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'train_run', 'pool_page_files',
-           'drawn_page_files', 'pool_classifier_table', 'pool_recipe']
+           'drawn_page_files', 'pool_classifier_table', 'pool_png_dir', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -246,17 +246,20 @@ def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), dr
     return pd.concat(parts, ignore_index=True)
 
 # %% ../nbs/04_train.ipynb #29c86195
-POOL_PNG = "pool-384x288"  # folder under data/ holding the pool's pages at the classifier's input size
+def pool_png_dir(size=INPUT_SIZE) -> Path:
+    """The folder under data/ holding the pool's pages rendered at `size` (height, width), e.g. `pool-384x288`."""
+    return repo_root() / "data" / f"pool-{size[0]}x{size[1]}"
 
 
 def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
-                hard_repeat: int = 2, draw_frac: float = 0.4, **kw):
-    """Continue the page classifier (`init_from`, default the shipped one) on the pool's real pages, redactions
-    drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s (learner, record)."""
+                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, **kw):
+    """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
+    pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
+    (learner, record)."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
-    files = pool_page_files(pool_table(), repo_root() / "data" / POOL_PNG)
-    drawn = drawn_page_files(files, repo_root() / "data" / f"{POOL_PNG}-drawn", draw_frac) if draw_frac else None
+    files = pool_page_files(pool_table(), pool_png_dir(size), size)
+    drawn = drawn_page_files(files, Path(f"{pool_png_dir(size)}-drawn"), draw_frac) if draw_frac else None
     synth = synth_map_pages()
     df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100], drawn)
     try:
@@ -264,4 +267,4 @@ def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_sy
     except DataValidationError as e:  # identical pages (the CIA history's twins where nothing was cut) once
         df = drop_duplicates_found(df, e.report, origin=("pool", "pool-hard"))
     return train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
-                     real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, **kw)
+                     real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, size=size, **kw)
