@@ -24,8 +24,8 @@ from .ingest import iter_pages, source_name
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
            'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles',
-           'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'snap_boxes', 'join_pieces',
-           'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
+           'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape',
+           'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -402,11 +402,45 @@ def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
     return int(min(most, np.bincount(luminance(img).ravel(), minlength=256).argmax() - grain))
 
 
-def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 12, min_fill: float = 0.5) -> list:
-    """Each map region [(x0, y0, x1, y1, score)] replaced by the filled shapes (`ink_fill`, holes such as a
-    box's printed code filled) found within `pad` pixels of it: box-like ones (at least `min_area` pixels, 3
-    tall, `min_fill` of their bounding box). A region over no such shape (white boxes, marker strokes) stays."""
+def filled_shapes(lum: np.ndarray, paper: int, crop, min_area: int = 12, min_fill: float = 0.5, min_h: int = 3) -> list:
+    """The box-like filled shapes (x0, y0, x1, y1) in `crop` (X0, Y0, X1, Y1) of a page's luminance: `ink_fill`
+    with holes (a box's printed code) filled, at least `min_area` pixels, `min_h` tall and `min_fill` of their
+    bounding box."""
     from scipy import ndimage
+    X0, Y0, X1, Y1 = crop
+    lab, n = ndimage.label(fill_holes(ink_fill(lum[Y0:Y1, X0:X1], paper=paper)))
+    area = np.bincount(lab.ravel(), minlength=n + 1)
+    shapes = []
+    for i, sl in enumerate(ndimage.find_objects(lab), start=1):
+        bh, bw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        if area[i] >= min_area and bh >= min_h and area[i] >= min_fill * bh * bw:
+            shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0))
+    return shapes
+
+
+def grow_shape(lum: np.ndarray, paper: int, shape, crop, steps: int = 4, **kw) -> tuple:
+    """`shape` made whole when its `crop` cut it off (a big box the map marks only in part): found again in the
+    crop widened by the shape's own size on each side it reaches, up to `steps` times (the page's edge stops it)."""
+    h, w = lum.shape
+    for _ in range(steps):
+        x0, y0, x1, y1 = shape
+        cut = (x0 == crop[0] > 0, y0 == crop[1] > 0, x1 == crop[2] < w, y1 == crop[3] < h)
+        if not any(cut):
+            break
+        crop = (max(0, crop[0] - (x1 - x0)) if cut[0] else crop[0], max(0, crop[1] - (y1 - y0)) if cut[1] else crop[1],
+                min(w, crop[2] + (x1 - x0)) if cut[2] else crop[2], min(h, crop[3] + (y1 - y0)) if cut[3] else crop[3])
+        bigger = [s for s in filled_shapes(lum, paper, crop, **kw) if s[0] <= x0 and s[1] <= y0 and s[2] >= x1 and s[3] >= y1]
+        if not bigger:
+            break
+        shape = max(bigger, key=lambda s: (s[2] - s[0]) * (s[3] - s[1]))
+    return shape
+
+
+def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, **kw) -> list:
+    """Each map region [(x0, y0, x1, y1, score)] replaced by the box-like filled shapes (`filled_shapes`, `kw`)
+    found within `pad` pixels of it, each made whole if that crop cut it (`grow_shape`, `grow` steps). A region
+    over no such shape (white boxes, marker strokes) stays; one over shapes that all reach the page's edge
+    (a scan's black border) goes."""
     if not regions:
         return []
     h, w = small.shape[:2]
@@ -414,15 +448,12 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, min_area: int = 
     paper = paper_level(lum)
     found, kept = [], []  # snapped shapes; regions over nothing filled
     for x0, y0, x1, y1, score in regions:
-        X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
-        lab, n = ndimage.label(fill_holes(ink_fill(lum[Y0:Y1, X0:X1], paper=paper)))
-        area = np.bincount(lab.ravel(), minlength=n + 1)
-        shapes = []
-        for i, sl in enumerate(ndimage.find_objects(lab), start=1):
-            bh, bw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
-            if area[i] >= min_area and bh >= 3 and area[i] >= min_fill * bh * bw:
-                shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0, score))
-        (found.extend if shapes else kept.append)(shapes or (x0, y0, x1, y1, score))
+        crop = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
+        shapes = [grow_shape(lum, paper, s, crop, grow, **kw) if grow else s for s in filled_shapes(lum, paper, crop, **kw)]
+        inner = [(*s, score) for s in shapes if s[0] > 0 and s[1] > 0 and s[2] < w and s[3] < h]
+        if shapes and not inner:
+            continue
+        (found.extend if inner else kept.append)(inner or (x0, y0, x1, y1, score))
     return join_pieces(lum, list(dict.fromkeys(found)), paper) + kept
 
 
@@ -446,16 +477,20 @@ def join_pieces(small: np.ndarray, shapes: list, paper: int = 232, tol: int = 1,
 
 
 def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
-               close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True) -> dict:
+               close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
-    to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union."""
+    to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
+    A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's)."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
     _, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
     if not regions and cells.max() > 0:
         _, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
+    if regions:  # a low threshold for a box's extent, a high one for its existence
+        seed = min(peak, 0.9 * max(r[4] for r in regions))
+        regions = [r for r in regions if r[4] >= seed]
     if snap:
         regions = snap_boxes(small, regions)
     mask = np.zeros((h, w), bool)
