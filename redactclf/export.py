@@ -25,8 +25,8 @@ __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
            'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
            'source_table', 'map_model_card', 'classifier_exam_card', 'promote', 'model_card', 'add_int8', 'add_boxes',
-           'review_calibration', 'promote_classifier', 'synth_layout', 'holdout_by_layout', 'cv_record',
-           'recipe_candidate', 'add_review_band']
+           'rescore_boxes', 'review_calibration', 'promote_classifier', 'synth_layout', 'holdout_by_layout',
+           'cv_record', 'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -778,6 +778,23 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
+
+# %% ../nbs/06_export.ipynb #ba536598
+def rescore_boxes(dest=None, synth_paths=None) -> dict:
+    """Score the boxes stage shipped in `dest` (default `models/`) again on `synth_paths` (default the held-out
+    synthetic pages 600-899) with this checkout's `page_boxes`; rewrite its record and card. Returns the scores."""
+    from redactclf.interpret import box_scores
+    from redactclf.redmap import synth_map_pages
+    from redactclf.train import code_commit
+    dest = Path(dest or models_dir())
+    record = json.loads((dest / "model.json").read_text())
+    if not record.get("boxes_model"):
+        raise ValueError(f"{dest} ships no boxes stage to score (see `add_boxes`)")
+    paths = synth_map_pages()[600:] if synth_paths is None else synth_paths
+    record["boxes_model"]["scores"] = {**box_scores(load_model(dest / "model.onnx"), paths), "code_commit": code_commit()}
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    return record["boxes_model"]["scores"]
 
 # %% ../nbs/06_export.ipynb #afb746c3
 def review_calibration(onnx_path, valid: pd.DataFrame | None = None) -> dict:
