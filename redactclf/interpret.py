@@ -13,15 +13,15 @@ import pandas as pd
 from PIL import Image
 from scipy import ndimage
 
-from .core import REDACTED
+from .core import CLEAN, REDACTED
 
 # %% auto #0
 __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter',
            'dark_boxes', 'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
-           'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'fit_platt',
-           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'map_outputs',
-           'box_scores', 'fit_box_params']
+           'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
+           'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou',
+           'map_outputs', 'box_scores', 'fit_box_params']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -334,6 +334,27 @@ def exam_report(pages: pd.DataFrame, preds: dict[str, np.ndarray]) -> dict:
         for b in names[i + 1:]:
             rep["mcnemar"][f"{a} vs {b}"] = paired_comparison(sides[a]["right"]["all"], sides[b]["right"]["all"])
     return rep
+
+# %% ../nbs/05_interpret.ipynb #e0635c97
+def style_table(pages: pd.DataFrame, preds: dict, min_pages: int = 5, pool: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Share of pages each model (`preds`: name -> verdicts, aligned with `pages`) calls redacted, by kind: redacted
+    pool pages by redaction style (`styles` of labels.csv: recall per style), clean ones by look-alike (`negatives`:
+    false alarms per kind). Pages whose cut left no mark, and kinds with fewer than `min_pages` pages, are left out."""
+    from redactclf.dataset import pool_table
+    pool = pool_table() if pool is None else pool
+    pages = pages.reset_index(drop=True)
+    kinds = pages[["path", "page"]].merge(pool[["path", "page", "styles", "negatives"]], on=["path", "page"], how="left")
+    said = {k: np.asarray(v) == REDACTED for k, v in preds.items()}
+    rows = []
+    for label, col, what in ((REDACTED, "styles", "found"), (CLEAN, "negatives", "false alarms")):
+        keep = (pages.label.values == label) & (pages.visible.fillna("").values != "no")
+        tags = kinds[col].fillna("").astype(str).str.split(";")
+        for tag in sorted({t for ts in tags[keep] for t in ts if t}):
+            m = keep & np.array([tag in ts for ts in tags])
+            if m.sum() >= min_pages:
+                rows.append({"pages": f"{label}, {tag}", "measure": what, "n": int(m.sum()),
+                             **{k: float(v[m].mean()) for k, v in said.items()}})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/05_interpret.ipynb #6eb5d84d
 def _nll(s, y) -> float:
