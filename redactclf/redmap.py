@@ -313,7 +313,8 @@ class MapDataset(torch.utils.data.Dataset):
     def page(self, i: int) -> tuple[Image.Image, np.ndarray | None, float]:
         """The page image, its mask (None when unknown) and its label (1 = redacted)."""
         row = self.t.iloc[i]
-        rng = random.Random() if self.train else random.Random(self.seed * 100_003 + i)
+        # training draws vary every time, from the global generator (so `set_seed` makes a run repeatable)
+        rng = random.Random(random.getrandbits(64)) if self.train else random.Random(self.seed * 100_003 + i)
         if row.kind == "synth":
             img, mask = synth_page(row.path)
             return img, mask, float(row.label == REDACTED)
