@@ -780,18 +780,23 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     return record
 
 # %% ../nbs/06_export.ipynb #ba536598
+def _shipped_box_scores(dest: Path, synth_paths) -> dict:
+    """`box_scores` of the model in `dest` as it ships (classifier and boxes stage), with the code that drew them."""
+    from redactclf.interpret import box_scores
+    from redactclf.train import code_commit
+    return {**box_scores(load_model(dest / "model.onnx"), synth_paths), "code_commit": code_commit()}
+
+
 def rescore_boxes(dest=None, synth_paths=None) -> dict:
     """Score the boxes stage shipped in `dest` (default `models/`) again on `synth_paths` (default the held-out
     synthetic pages 600-899) with this checkout's `page_boxes`; rewrite its record and card. Returns the scores."""
-    from redactclf.interpret import box_scores
     from redactclf.redmap import synth_map_pages
-    from redactclf.train import code_commit
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
     if not record.get("boxes_model"):
         raise ValueError(f"{dest} ships no boxes stage to score (see `add_boxes`)")
     paths = synth_map_pages()[600:] if synth_paths is None else synth_paths
-    record["boxes_model"]["scores"] = {**box_scores(load_model(dest / "model.onnx"), paths), "code_commit": code_commit()}
+    record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record["boxes_model"]["scores"]
@@ -815,8 +820,7 @@ def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> No
     record["files"].update({f: sha256_file(dest / f) for f in ("boxes.onnx", "boxes.pkl") if (dest / f).exists()})
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))  # `load_model` reads boxes_model here
     if synth_paths is not None:
-        from redactclf.interpret import box_scores
-        record["boxes_model"]["scores"] = box_scores(load_model(dest / "model.onnx"), synth_paths)
+        record["boxes_model"]["scores"] = _shipped_box_scores(dest, synth_paths)
 
 
 def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
