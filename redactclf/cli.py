@@ -205,7 +205,7 @@ def _runs_cmd(args) -> int:
 def add_retrain_commands(sub):
     """The `retrain` and `runs` subcommands."""
     r = sub.add_parser("retrain", help="retrain on new reviewed labels, gate the candidate, ship (and deploy) it")
-    r.add_argument("--epochs", type=int, default=2, help="training epochs (default 2)")
+    r.add_argument("--epochs", type=int, default=3, help="training epochs (default 3, the recipe's)")
     r.add_argument("--min-new-labels", type=int, default=50, help="do nothing below this many new labels (default 50)")
     r.add_argument("--deploy", metavar="SPACE", help="after a pass, push the app to this Hugging Face Space (OWNER/NAME)")
     r.add_argument("--run-dir", help="the new run's folder (default runs/retrain-<time>)")

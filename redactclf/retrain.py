@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import CLEAN, LABELS, REDACTED, models_dir, repo_root
+from .core import CLEAN, INPUT_SIZE, LABELS, REDACTED, models_dir, repo_root
 from .dataset import DataValidationError, validate
 
 # %% auto #0
 __all__ = ['REVIEW_COLUMNS', 'TOPUP', 'STEPS', 'RUN_COLUMNS', 'RetrainError', 'reviewed_labels', 'retrain_records',
-           'label_cutoff', 'new_labels', 'ConcatCache', 'reviewed_pool', 'reviewed_exam', 'topup_pages',
-           'retrain_tables', 'check_reviewed', 'exam_cache', 'RunLog', 'shipped_map_init', 'train_progress', 'retrain',
-           'run_row', 'runs_table', 'runs_text', 'runs_records']
+           'label_cutoff', 'new_labels', 'reviewed_pool', 'reviewed_exam', 'topup_pages', 'retrain_table',
+           'check_reviewed', 'exam_cache', 'RunLog', 'shipped_classifier', 'train_progress', 'retrain', 'run_row',
+           'runs_table', 'runs_text', 'runs_records']
 
 # %% ../nbs/14_retrain.ipynb #ca122751
 REVIEW_COLUMNS = ["page_id", "doc_id", "path", "label", "split", "origin", "labelled_at", "model_version", "boxes"]
@@ -105,25 +105,6 @@ def new_labels(labels: pd.DataFrame, cutoff: pd.Timestamp | None) -> pd.DataFram
 TOPUP = ("synth-topup", 600_000)  # folder under data/, first seed
 
 
-class ConcatCache:
-    """Render caches read as one array: index `i` runs through the first, then the next... (what `MapDataset`
-    reads by `cache_idx`)."""
-
-    def __init__(self, *arrays):
-        self.arrays = [a for a in arrays if a is not None]
-        self.offsets = np.cumsum([0] + [len(a) for a in self.arrays])
-
-    def __len__(self) -> int:
-        return int(self.offsets[-1])
-
-    def __getitem__(self, i):
-        i = int(i)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        k = int(np.searchsorted(self.offsets, i, side="right")) - 1
-        return self.arrays[k][i - self.offsets[k]]
-
-
 def reviewed_pool(labels: pd.DataFrame) -> pd.DataFrame:
     """Reviewed pages as pool-like rows (`page_id, path, page, label, split, negatives, source_doc, source`)."""
     return pd.DataFrame({"page_id": labels.page_id.values, "path": labels.path.values, "page": 1,
@@ -156,16 +137,16 @@ def topup_pages(train_labels, root=None, start: int = TOPUP[1]) -> list[Path]:
     return paths
 
 
-def retrain_tables(base, labels: pd.DataFrame, topup: list, cache_path, draw_frac: float = 0.6, hard: int = 2):
-    """(pool, cache, train, valid): the recipe's tables `base` with the reviewed train pages (read through
-    `ConcatCache`) and the top-up pages added to `train`."""
-    from redactclf.redmap import render_cache, training_table
-    pool, cache, train, valid = base
-    rtrain = reviewed_pool(labels[labels.split == "train"])
-    rcache = render_cache(rtrain, cache_path) if len(rtrain) else None
-    rows = training_table(rtrain, "train", [str(p) for p in topup], draw_frac, hard=hard)
-    rows["cache_idx"] = rows.cache_idx + len(cache)
-    return pool, ConcatCache(cache, rcache), pd.concat([train, rows], ignore_index=True), valid
+def retrain_table(base: pd.DataFrame, labels: pd.DataFrame, topup: list) -> pd.DataFrame:
+    """The classifier's page table `base` (`train.pool_recipe_table`) with the reviewed train pages (origin
+    `reviewed`) and the top-up pages (origin `synth-topup`) added as training rows."""
+    rev = labels[labels.split == "train"]
+    reviewed = pd.DataFrame({"path": rev.path.values, "label": rev.label.values, "split": "train", "origin": "reviewed",
+                             "source_doc": ["reviewed/" + d for d in rev.doc_id], "source_repo": "reviewed"})
+    top = pd.DataFrame({"path": [str(p) for p in topup], "label": [Path(p).parent.name for p in topup],
+                        "split": "train", "origin": "synth-topup", "source_doc": [Path(p).stem for p in topup],
+                        "source_repo": "synth"})
+    return pd.concat([base, reviewed, top], ignore_index=True)
 
 
 def check_reviewed(labels: pd.DataFrame) -> dict:
@@ -190,7 +171,7 @@ def _pages_100dpi(df: pd.DataFrame) -> list:
 
 def exam_cache(exam_dir, out_dir, exam: pd.DataFrame, extra: pd.DataFrame, dest) -> list[str]:
     """Copy the cached exam verdicts in `exam_dir` (the baseline's; the shipped model's when it is still the one in
-    `dest`) into `out_dir`, extended by the `extra` exam rows, for `promote_map(pages=exam + extra)`."""
+    `dest`) into `out_dir`, extended by the `extra` exam rows, for `promote_classifier(pages=exam + extra)`."""
     from redactclf.interpret import dark_box_baseline, predict_pages
     from redactclf.predict import load_model
     out_dir = Path(out_dir)
@@ -274,21 +255,16 @@ class RunLog:
         return outputs
 
 # %% ../nbs/14_retrain.ipynb #680b1146
-def shipped_map_init(dest, out) -> Path | None:
-    """Save the network of the redaction map shipped in `dest` as a state dict `out`, for `train_redmap(init=)`:
-    the shipped model when it is a map, else the boxes stage of a shipped page classifier (`export.add_boxes`);
-    None when `dest` holds no map."""
+def shipped_classifier(dest) -> tuple[Path | None, tuple[int, int]]:
+    """The page classifier shipped in `dest` to start from (its `model.pkl`; None when `dest` ships none, or ships a
+    redaction map as the whole model) and its input size (height, width)."""
     dest = Path(dest)
-    if not (dest / "model.json").exists():
-        return None
-    rec = json.loads((dest / "model.json").read_text())
-    src = dest / "model.pkl" if "map_stride" in rec.get("params", {}) else dest / "boxes.pkl" if rec.get("boxes_model") else None
-    if src is None or not src.exists():
-        return None
-    import torch
-    from fastai.learner import load_learner
-    torch.save(load_learner(src, cpu=True).model.state_dict(), out)
-    return Path(out)
+    rec = json.loads((dest / "model.json").read_text()) if (dest / "model.json").exists() else {}
+    params = rec.get("params", {})
+    size = tuple(params.get("input_size", INPUT_SIZE))
+    if not params or "map_stride" in params or not (dest / "model.pkl").exists():
+        return None, tuple(INPUT_SIZE)
+    return dest / "model.pkl", size
 
 
 def train_progress(run_dir) -> tuple[int, Path | None]:
@@ -305,76 +281,79 @@ def _rel(p, run_dir) -> str:
     return str(p.relative_to(run_dir)) if p.is_relative_to(run_dir) else str(p)
 
 
-def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int = 2, freeze_epochs: int | None = None,
-            lr: float = 2e-3, lr_mult: float = 10, bs: int = 8, pretrained: bool = True, threads: int | None = None,
-            draw_frac: float = 0.6, hard: int = 2, n_synth: int = 500, labels=None, base=None,
-            exam: pd.DataFrame | None = None, exam_dir=None, box_pages=None, box_fit_pages=None,
-            valid_pages: pd.DataFrame | None = None,
-            dest=None, rule: dict | None = None, space: str | None = None, api=None, token: str | None = None,
-            topup_root=None, say=print) -> dict:
+def _start(run_dir, dest, labels, min_new_labels, opts: dict, say):
+    """A new run: (RunLog, labels), or (None, the "nothing to do" summary) below `min_new_labels` new labels."""
+    t0, until = time.time(), pd.Timestamp.now(tz="UTC").isoformat()  # to the microsecond, as labels are stamped
+    lab = reviewed_labels(labels)
+    cutoff, why = label_cutoff(dest, run_dir.parent)
+    n_new = len(new_labels(lab, cutoff))
+    if n_new < min_new_labels:
+        msg = f"{n_new} new labels, need {min_new_labels}: nothing to do"
+        say(msg)
+        return None, {"status": "nothing to do", "new": n_new, "need": min_new_labels, "message": msg,
+                      "cutoff": None if cutoff is None else cutoff.isoformat(), "cutoff_from": why}
+    if run_dir.exists() and any(run_dir.iterdir()):
+        raise RetrainError(f"{run_dir} is not empty: resume it (--resume) or choose another run folder")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    lab.to_csv(run_dir / "labels.csv", index=False)
+    init, size = shipped_classifier(dest)
+    opts = {**opts, "freeze_epochs": opts["freeze_epochs"] if opts["freeze_epochs"] is not None else (0 if init else 1),
+            "init": init and str(init), "input_size": list(size)}
+    label_info = {"until": until, "cutoff": None if cutoff is None else cutoff.isoformat(), "cutoff_from": why,
+                  "new": n_new, "need": min_new_labels, "pages": len(lab), "splits": lab.split.value_counts().to_dict(),
+                  "labels": lab.label.value_counts().to_dict(), "origins": lab.origin.value_counts().to_dict()}
+    log = RunLog(run_dir)
+    log.write({"kind": "retrain", "run_id": run_dir.name, "status": "running", "options": opts, "labels": label_info})
+    log.put({"name": "labels", "status": "done", "started": until[:19] + "+00:00", "seconds": round(time.time() - t0, 1),
+             "outputs": {"new": n_new, "need": min_new_labels, "cutoff_from": why, "labels_csv": "labels.csv"}})
+    say(f"{n_new} new labels (after the {why}): retraining in {run_dir}")
+    return log, lab
+
+
+def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int = 3, freeze_epochs: int | None = None,
+            lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, draw_frac: float = 0.4, hard: int = 2, n_synth: int = 500,
+            labels=None, base: pd.DataFrame | None = None, exam: pd.DataFrame | None = None, exam_dir=None,
+            box_pages=None, valid_pages: pd.DataFrame | None = None, dest=None, rule: dict | None = None,
+            space: str | None = None, api=None, token: str | None = None, topup_root=None, say=print) -> dict:
     """New reviewed labels → validate → synthetic top-up → snapshot → train → export → exam and gate → card →
     deploy (with `space`), recorded step by step in `run_dir/record.json` (default `runs/retrain-<time>`).
-    `resume`: a run folder to finish (its recorded options win). `base` (pool, cache, train, valid), `exam`,
-    `box_pages` (to score boxes on), `box_fit_pages` (to fit the box settings on), `valid_pages` (to calibrate on):
-    the recipe's when None (pass them again on resume). `rule`: the gate's (default `EXAM_GATE`). `api`/`token` go to
-    `deploy`."""
+    `resume`: a run folder to finish (its recorded options win). `base` (the classifier's page table), `exam`,
+    `box_pages` (to score the boxes stage on), `valid_pages` (to calibrate on): the recipe's when None (pass them
+    again on resume). `rule`: the gate's (default `EXAM_GATE`). `api`/`token` go to `deploy`."""
     if resume:
         run_dir = Path(resume)
         log = RunLog(run_dir)
         rec = log.read()
         if rec.get("kind") != "retrain":
             raise RetrainError(f"{run_dir} holds no retrain record to resume")
-        opts = rec["options"]
-        opts["space"] = space or opts.get("space")
-        log.update(options=opts, status="running")
+        log.update(options={**rec["options"], "space": space or rec["options"].get("space")}, status="running")
         lab = reviewed_labels(run_dir / "labels.csv")
         say(f"resuming {run_dir}")
     else:
         dest = Path(dest or models_dir())
         run_dir = Path(run_dir or repo_root() / "runs" / f"retrain-{time.strftime('%Y%m%d-%H%M%S')}")
-        t0, until = time.time(), pd.Timestamp.now(tz="UTC").isoformat()  # to the microsecond, as labels are stamped
-        lab = reviewed_labels(labels)
-        cutoff, why = label_cutoff(dest, run_dir.parent)
-        n_new = len(new_labels(lab, cutoff))
-        if n_new < min_new_labels:
-            msg = f"{n_new} new labels, need {min_new_labels}: nothing to do"
-            say(msg)
-            return {"status": "nothing to do", "new": n_new, "need": min_new_labels, "message": msg,
-                    "cutoff": None if cutoff is None else cutoff.isoformat(), "cutoff_from": why}
-        if run_dir.exists() and any(run_dir.iterdir()):
-            raise RetrainError(f"{run_dir} is not empty: resume it (--resume) or choose another run folder")
-        run_dir.mkdir(parents=True, exist_ok=True)
-        lab.to_csv(run_dir / "labels.csv", index=False)
-        shipped_map = shipped_map_init(dest, run_dir / "init.pth")
-        opts = {"min_new_labels": min_new_labels, "epochs": epochs,
-                "freeze_epochs": freeze_epochs if freeze_epochs is not None else (0 if shipped_map else 1), "lr": lr,
-                "lr_mult": lr_mult, "bs": bs, "pretrained": pretrained, "threads": threads, "draw_frac": draw_frac,
-                "hard": hard, "n_synth": n_synth, "dest": str(dest), "rule": rule, "space": space,
-                "exam_dir": str(exam_dir or repo_root() / "runs" / "exam"), "topup_root": topup_root and str(topup_root),
-                "init": shipped_map and str(shipped_map)}
-        label_info = {"until": until, "cutoff": None if cutoff is None else cutoff.isoformat(), "cutoff_from": why,
-                      "new": n_new, "need": min_new_labels, "pages": len(lab), "splits": lab.split.value_counts().to_dict(),
-                      "labels": lab.label.value_counts().to_dict(), "origins": lab.origin.value_counts().to_dict()}
-        log = RunLog(run_dir)
-        log.write({"kind": "retrain", "run_id": run_dir.name, "status": "running", "options": opts, "labels": label_info})
-        log.put({"name": "labels", "status": "done", "started": until[:19] + "+00:00", "seconds": round(time.time() - t0, 1),
-                 "outputs": {"new": n_new, "need": min_new_labels, "cutoff_from": why, "labels_csv": "labels.csv"}})
-        say(f"{n_new} new labels (after the {why}): retraining in {run_dir}")
-    from redactclf import redmap  # the network's modules load only when there is something to do
-    from redactclf.export import EXAM_GATE, map_model_card, promote_map
-    o = opts
+        opts = {"min_new_labels": min_new_labels, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr,
+                "lr_mult": lr_mult, "bs": bs, "draw_frac": draw_frac, "hard": hard, "n_synth": n_synth,
+                "dest": str(dest), "rule": rule, "space": space, "exam_dir": str(exam_dir or repo_root() / "runs" / "exam"),
+                "topup_root": topup_root and str(topup_root)}
+        log, lab = _start(run_dir, dest, labels, min_new_labels, opts, say)
+        if log is None:
+            return lab
+    from redactclf import train as train_mod  # the network's modules load only when there is something to do
+    from redactclf.dataset import snapshot
+    from redactclf.export import EXAM_GATE, export_onnx, model_card, promote_classifier
+    o = log.read()["options"]
     if o["rule"] is None:
         o["rule"] = EXAM_GATE
         log.update(options=o)
-    dest, rule = Path(o["dest"]), o["rule"]
+    dest, rule, size = Path(o["dest"]), o["rule"], tuple(o["input_size"])
     memo = {}
 
-    def tables():
+    def table():
         if "t" not in memo:
-            b = base if base is not None else redmap.recipe_tables(o["n_synth"], o["draw_frac"], o["hard"])
+            b = base if base is not None else train_mod.pool_recipe_table(o["n_synth"], o["draw_frac"], size)
             topup = [Path(p) for p in (log.entry("synth") or {}).get("outputs", {}).get("pages", [])]
-            h, w = redmap.MAP_INPUT
-            memo["t"] = retrain_tables(b, lab, topup, run_dir / "cache" / f"reviewed-{h}x{w}.npy", o["draw_frac"], o["hard"])
+            memo["t"] = retrain_table(b, lab, topup)
         return memo["t"]
 
     def step_validate():
@@ -387,14 +366,13 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
                         "reviewed_train": train_labels.value_counts().to_dict()}
 
     def step_snapshot():
-        _, _, train, valid = tables()
-        test = reviewed_exam(lab).assign(kind="reviewed", page_id=lambda d: [Path(p).stem for p in d.path])
-        sid = redmap.snapshot_tables({"train": train, "valid": valid, "reviewed-test": test}, run_dir / "snapshot")
+        t = table()
+        sid = snapshot(t, run_dir / "snapshot")  # what `train_run` snapshots again, to the same id
         log.update(snapshot_id=sid)
-        return "done", {"snapshot_id": sid, "items": {"train": len(train), "valid": len(valid), "reviewed-test": len(test)}}
+        return "done", {"snapshot_id": sid, "items": t.split.value_counts().to_dict(),
+                        "reviewed_test": int((lab.split == "test").sum())}
 
     def step_train():
-        _, cache, train, valid = tables()
         done, ckpt = train_progress(run_dir)
         fz, ep, init, resumed = o["freeze_epochs"], o["epochs"], o.get("init"), None
         if done and ckpt is not None:  # an interrupted training: go on from its newest checkpoint
@@ -403,41 +381,30 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
             say(f"train: {done} epochs done before, going on from {ckpt.name} for {fz + ep} more")
         before = log.read()
         try:
-            learn, trec = redmap.train_redmap(train, valid, cache, run_dir, ep, fz, o["lr"], o["bs"],
-                                              o["pretrained"] and init is None, o["threads"], init, o["lr_mult"])
-        finally:  # train_redmap writes record.json with its own keys only: put the run's back, crash or not
+            _, trec = train_mod.train_run(table(), run_dir, epochs=ep, freeze_epochs=fz, lr=o["lr"], lr_mult=o["lr_mult"],
+                                          bs=o["bs"], size=size, init_from=init, real_repeat=o["hard"],
+                                          repeat_origin=("pool-hard", "reviewed"), max_imbalance=0.7)
+        finally:  # train_run writes record.json with its own keys only: put the run's back, crash or not
             log.write({**log.read(), **before})
         trec["params"].update(epochs=o["epochs"], freeze_epochs=o["freeze_epochs"], init_from=o.get("init"),
                               resumed=resumed)
         log.update(**trec)
-        memo["learn"] = learn
         _, last = train_progress(run_dir)
         return "done", {"checkpoint": last and _rel(last, run_dir), "init_from": o.get("init"), "resumed": resumed,
-                        "train_items": trec["params"]["train_items"], "seconds": trec["train_seconds"]}
+                        "train_rows": trec["params"]["train_rows"], "seconds": trec["train_seconds"]}
 
     def step_export():
-        import torch
-        learn = memo.get("learn")
-        if learn is None:  # resumed after the training: the network is the training's last checkpoint
-            _, cache, train, valid = tables()
-            ckpt = run_dir / log.entry("train")["outputs"]["checkpoint"]
-            learn = redmap.redmap_learner(redmap.map_dls(train, valid, cache, o["bs"]), pretrained=False, path=run_dir)
-            state = torch.load(ckpt, map_location="cpu")
-            learn.model.load_state_dict(state.get("model", state))
-        pkl, onnx = redmap.export_redmap(learn, run_dir)
-        return "done", {"files": [pkl.name, onnx.name]}
+        onnx = export_onnx(run_dir / "model.pkl", size=size)
+        return "done", {"files": ["model.pkl", Path(onnx).name]}
 
     def step_gate():
-        pool = tables()[0]
         pages = exam if exam is not None else _exam_pages()
         extra = reviewed_exam(lab)
         cached = exam_cache(o["exam_dir"], run_dir / "exam", pages.reset_index(drop=True), extra, dest)
-        valid = valid_pages if valid_pages is not None else pool[pool.split == "valid"]
-        recipe = redmap.synth_map_pages() if base is None else None  # as 06_export promotes a recipe run
-        boxes = box_pages if box_pages is not None else (recipe[600:] if recipe else None)
-        fit = box_fit_pages if box_fit_pages is not None else (recipe[o["n_synth"]:o["n_synth"] + 100] if recipe else None)
-        rec = promote_map(run_dir, dest, rule, exam_dir=run_dir / "exam", valid=valid, synth_paths=boxes,
-                          pages=pd.concat([pages, extra], ignore_index=True), **({"box_paths": fit} if fit else {}))
+        valid = valid_pages if valid_pages is not None or base is None else base[base.split == "valid"].assign(page=1)
+        boxes = box_pages if box_pages is not None or base is not None else _report_pages()
+        rec = promote_classifier(run_dir, dest, rule, exam_dir=run_dir / "exam", valid=valid, synth_paths=boxes,
+                                 pages=pd.concat([pages, extra], ignore_index=True))
         prom, cand = rec["promotion"], rec["exam"]["models"]["candidate"]
         out = {"passed": prom["passed"], "reasons": prom["reasons"], "exam_pages": cand["all"]["n"],
                "accuracy": cand["all"]["accuracy"], "reviewed_pages": len(extra), "cached_verdicts": cached,
@@ -447,7 +414,7 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
         return "done", out
 
     def step_card():
-        (run_dir / "MODEL_CARD.md").write_text(map_model_card(log.read()))
+        (run_dir / "MODEL_CARD.md").write_text(model_card(log.read()))
         return "done", {"card": "MODEL_CARD.md"}
 
     def step_deploy():
@@ -489,6 +456,11 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
 def _exam_pages() -> pd.DataFrame:
     from redactclf.interpret import exam_pages
     return exam_pages()
+
+
+def _report_pages() -> list:
+    from redactclf.redmap import synth_map_pages
+    return synth_map_pages()[600:]  # the held-out synthetic pages the shipped boxes stage is scored on
 
 # %% ../nbs/14_retrain.ipynb #4a23aef5
 RUN_COLUMNS = ["run", "date", "snapshot", "epochs", "freeze_epochs", "lr", "input", "init", "exam_n", "accuracy",

@@ -21,8 +21,9 @@ from .dataset import sha256_file
 
 # %% auto #0
 __all__ = ['ARCH', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
-           'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'train_run', 'pool_page_files',
-           'drawn_page_files', 'pool_classifier_table', 'pool_png_dir', 'pool_recipe']
+           'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'saved_weights', 'train_run',
+           'pool_page_files', 'drawn_page_files', 'pool_classifier_table', 'pool_png_dir', 'pool_recipe_table',
+           'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -120,21 +121,31 @@ def interpolate_weights(model: torch.nn.Module, base_state: dict, alpha: float) 
     return model
 
 
-def oversample(df: pd.DataFrame, times: int = 1, origin: str = "real") -> pd.DataFrame:
-    """Repeat the *training* rows of one origin `times` times; valid and test rows are never repeated."""
+def oversample(df: pd.DataFrame, times: int = 1, origin: str | tuple = "real") -> pd.DataFrame:
+    """Repeat the *training* rows of an origin (or of each of a tuple of origins) `times` times; valid and test rows
+    are never repeated."""
     if times <= 1 or "origin" not in df:
         return df
-    extra = df[(df.origin == origin) & (df.split == "train")]
+    extra = df[df.origin.isin([origin] if isinstance(origin, str) else list(origin)) & (df.split == "train")]
     return pd.concat([df] + [extra] * (times - 1), ignore_index=True)
+
+
+def saved_weights(path) -> dict:
+    """The network's state dict from an exported learner (`.pkl`) or an epoch checkpoint (`.pth`, `learn.save`'s)."""
+    if Path(path).suffix == ".pth":
+        state = torch.load(path, map_location="cpu")
+        return state.get("model", state)
+    from fastai.learner import load_learner
+    return load_learner(path, cpu=True).model.state_dict()
 
 
 def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, epochs: int = 3,
               freeze_epochs: int = 0, lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, size=INPUT_SIZE,
               validate_data: bool = True, seed: int = 42, init_from=None, real_repeat: int = 1,
-              wise_alpha: float = 1.0, repeat_origin: str = "real", max_imbalance: float = 0.65):
+              wise_alpha: float = 1.0, repeat_origin: str | tuple = "real", max_imbalance: float = 0.65):
     """Validate, snapshot, fine-tune, score and export one run; returns (learner, record).
-    Training rows of origin `repeat_origin` are shown `real_repeat` times an epoch; weights are saved
-    every epoch in `run_dir/models/` (`history.csv` logs the epochs).
+    Training rows of origin `repeat_origin` (one or a tuple) are shown `real_repeat` times an epoch; weights are
+    saved every epoch in `run_dir/models/` (`history.csv` logs the epochs). `init_from`: `saved_weights` to start from.
     With `init_from`, `wise_alpha` < 1 blends the tuned weights back toward the starting ones (WiSE-FT)."""
     from fastai.callback.progress import CSVLogger
     from fastai.callback.tracker import SaveModelCallback
@@ -150,8 +161,7 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     learn = page_learner(page_dls(oversample(df, real_repeat, repeat_origin), bs=bs, size=size))  # checks saw each page once
     learn.path = run_dir
     if init_from:  # continue from an earlier run's weights (e.g. synthetic-only → synthetic + real)
-        from fastai.learner import load_learner
-        learn.model.load_state_dict(load_learner(init_from, cpu=True).model.state_dict())
+        learn.model.load_state_dict(saved_weights(init_from))
     blend = bool(init_from) and wise_alpha < 1
     start_state = {k: v.detach().clone() for k, v in learn.model.state_dict().items()} if blend else None
     t0 = time.time()
@@ -251,11 +261,10 @@ def pool_png_dir(size=INPUT_SIZE) -> Path:
     return repo_root() / "data" / f"pool-{size[0]}x{size[1]}"
 
 
-def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
-                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, **kw):
-    """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
-    pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
-    (learner, record)."""
+def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE) -> pd.DataFrame:
+    """The recipe's page table (`pool_classifier_table`): the pool rendered at `size`, redactions drawn onto
+    `draw_frac` of its clean train pages, `n_synth` synthetic train pages and the next 100 to validate; a page
+    found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), pool_png_dir(size), size)
@@ -264,7 +273,19 @@ def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_sy
     df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100], drawn)
     try:
         validate(df, max_imbalance=0.7)
-    except DataValidationError as e:  # identical pages (the CIA history's twins where nothing was cut) once
+    except DataValidationError as e:
         df = drop_duplicates_found(df, e.report, origin=("pool", "pool-hard"))
+    return df
+
+
+def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
+                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, fold_valid: bool = False, **kw):
+    """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
+    pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
+    (learner, record). With `fold_valid` (the final fit of a fixed recipe) the pool's valid pages train too and
+    only the synthetic valid pages validate."""
+    df = pool_recipe_table(n_synth, draw_frac, size)
+    if fold_valid:
+        df.loc[df.origin.isin(["pool", "pool-hard"]), "split"] = "train"
     return train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
                      real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, size=size, **kw)
