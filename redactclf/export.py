@@ -25,8 +25,8 @@ __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
            'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
            'source_table', 'map_model_card', 'classifier_exam_card', 'promote', 'model_card', 'add_int8', 'add_boxes',
-           'rescore_boxes', 'review_calibration', 'promote_classifier', 'synth_layout', 'holdout_by_layout',
-           'cv_record', 'recipe_candidate', 'add_review_band']
+           'rescore_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier', 'synth_layout',
+           'holdout_by_layout', 'cv_record', 'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -823,6 +823,19 @@ def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> No
         record["boxes_model"]["scores"] = _shipped_box_scores(dest, synth_paths)
 
 
+def calibration_leak(run_dir, valid: pd.DataFrame | None = None) -> list[str]:
+    """The pages the review band is fitted on (`valid`, default the pool's validation split; by `page_id`, else file
+    name) that the run in `run_dir` trained on (train rows of its snapshot, by file name)."""
+    manifest = Path(run_dir) / "snapshot" / "manifest.csv"
+    if not manifest.exists():
+        return []
+    m = pd.read_csv(manifest)
+    trained = {Path(p).stem for p in m.path[m.split == "train"]}
+    valid = _valid_pages(valid)
+    keys = valid.page_id if "page_id" in valid else [Path(p).stem for p in valid.path]
+    return sorted({str(k) for k in keys} & trained)
+
+
 def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
                        valid: pd.DataFrame | None = None, synth_paths=None) -> dict:
     """Export, calibrate, examine and gate the page classifier in `run_dir` (a `train_run` folder); ship it into
@@ -842,6 +855,11 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
     cand.to_csv(run_dir / "exam.csv")
     record["exam"], record["promotion"] = exam_decision(examine(cand, pages, dest, exam_dir, rule), pages, cand,
                                                         run_dir, diff, rule, inherits=bool(record["params"].get("init_from")))
+    leak = calibration_leak(run_dir, valid)
+    if leak:  # its "needs review" band and calibration figures would be read off pages it learned
+        record["promotion"]["passed"] = False
+        record["promotion"]["reasons"].append(f"calibration: {len(leak)} of the {record['calibration']['n_valid']} "
+                                              "pages the review band is fitted on are training pages")
     record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(onnx)}
     int8, record["int8"] = int8_copy(onnx, real_items(), size)
     if record["int8"]["shipped"]:
