@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from PIL import Image, ImageDraw
 from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize, Precision,
                                Recall, Resize, accuracy, aug_transforms, imagenet_stats, vision_learner)
 
@@ -20,10 +21,10 @@ from .core import INPUT_SIZE, LABELS, REDACTED, models_dir, repo_root
 from .dataset import sha256_file
 
 # %% auto #0
-__all__ = ['ARCH', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls', 'page_learner',
-           'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample', 'saved_weights', 'train_run',
-           'pool_page_files', 'drawn_page_files', 'pool_classifier_table', 'pool_png_dir', 'pool_recipe_table',
-           'pool_recipe']
+__all__ = ['ARCH', 'WITHHELD_STAMPS', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls',
+           'page_learner', 'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample',
+           'saved_weights', 'train_run', 'pool_page_files', 'drawn_page_files', 'pool_classifier_table',
+           'draw_full_page', 'full_page_files', 'pool_png_dir', 'pool_recipe_table', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -255,20 +256,65 @@ def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), dr
                                    "source_repo": "synth"}))
     return pd.concat(parts, ignore_index=True)
 
+# %% ../nbs/04_train.ipynb #4cdf8994
+WITHHELD_STAMPS = ["WITHHELD IN FULL", "PAGE DENIED", "PAGE WITHHELD", "(b)(1) (b)(3)", "DUPLICATE"]
+
+
+def draw_full_page(img: Image.Image, rng) -> Image.Image:
+    """A full-page redaction over a clean page: one fill edge to edge (half the time) or inside a small margin,
+    black, dark grey or a dark colour, some with scan noise, some with a withheld stamp, some with the page's
+    top lines left readable."""
+    img = img.convert("RGB")
+    W, H = img.size
+    m = 0 if rng.random() < 0.5 else rng.randint(2, 24)
+    top = int(H * rng.uniform(0.04, 0.15)) if rng.random() < 0.3 else m
+    kind = rng.random()
+    fill = ((rng.randint(0, 40),) * 3 if kind < 0.6 else (rng.randint(60, 130),) * 3 if kind < 0.8
+            else tuple(rng.randint(0, 110) for _ in range(3)))
+    px = np.asarray(img).copy()
+    px[top:H - m, m:W - m] = fill
+    if rng.random() < 0.5:  # a scanned sheet is not one flat value
+        noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 6, px[top:H - m, m:W - m].shape)
+        px[top:H - m, m:W - m] = np.clip(px[top:H - m, m:W - m] + noise, 0, 255)
+    out = Image.fromarray(px)
+    if rng.random() < 0.3:
+        ImageDraw.Draw(out).text((m + 12, (top + H) // 2), rng.choice(WITHHELD_STAMPS), fill=(255, 255, 255))
+    return out
+
+
+def full_page_files(pool_files: pd.DataFrame, out_dir, n: int = 80, seed: int = 0, split: str = "train") -> pd.DataFrame:
+    """`draw_full_page` onto `n` clean pages of `split` of `pool_files` (`pool_page_files`), each saved once as a PNG
+    in `out_dir`; the rows, labelled redacted."""
+    import random
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean = pool_files[(pool_files.split == split) & (pool_files.label != REDACTED)]
+    rows = clean.sample(n=min(n, len(clean)), random_state=seed)
+    files = []
+    for path, pid in zip(rows.path, rows.page_id):
+        f = out_dir / f"{pid}-full{seed}.png"
+        if not f.exists():
+            draw_full_page(Image.open(path), random.Random(f"full-{seed}-{pid}")).save(f)
+        files.append(str(f))
+    return rows.assign(path=files, label=REDACTED)
+
 # %% ../nbs/04_train.ipynb #29c86195
 def pool_png_dir(size=INPUT_SIZE) -> Path:
     """The folder under data/ holding the pool's pages rendered at `size` (height, width), e.g. `pool-384x288`."""
     return repo_root() / "data" / f"pool-{size[0]}x{size[1]}"
 
 
-def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE) -> pd.DataFrame:
+def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 80) -> pd.DataFrame:
     """The recipe's page table (`pool_classifier_table`): the pool rendered at `size`, redactions drawn onto
-    `draw_frac` of its clean train pages, `n_synth` synthetic train pages and the next 100 to validate; a page
-    found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
+    `draw_frac` of its clean train pages, `full_pages` of them redacted whole, `n_synth` synthetic train pages
+    and the next 100 to validate; a page found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), pool_png_dir(size), size)
     drawn = drawn_page_files(files, Path(f"{pool_png_dir(size)}-drawn"), draw_frac) if draw_frac else None
+    if full_pages:
+        full = full_page_files(files, Path(f"{pool_png_dir(size)}-full"), full_pages)
+        drawn = full if drawn is None else pd.concat([drawn, full])
     synth = synth_map_pages()
     df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100], drawn)
     try:
@@ -279,13 +325,17 @@ def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZ
 
 
 def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
-                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, fold_valid: bool = False, **kw):
+                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 80,
+                fold_valid: bool = False, **kw):
     """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
     pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
     (learner, record). With `fold_valid` (the final fit of a fixed recipe) the pool's valid pages train too and
     only the synthetic valid pages validate."""
-    df = pool_recipe_table(n_synth, draw_frac, size)
+    df = pool_recipe_table(n_synth, draw_frac, size, full_pages)
     if fold_valid:
         df.loc[df.origin.isin(["pool", "pool-hard"]), "split"] = "train"
-    return train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
-                     real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, size=size, **kw)
+    learn, rec = train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
+                           real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, size=size, **kw)
+    rec["params"].update(draw_frac=draw_frac, full_pages=full_pages, n_synth=n_synth, fold_valid=fold_valid)
+    (Path(run_dir) / "record.json").write_text(json.dumps(rec, indent=1))
+    return learn, rec
