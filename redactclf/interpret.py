@@ -20,8 +20,8 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'dark_boxes', 'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
-           'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou',
-           'map_outputs', 'box_scores', 'fit_box_params']
+           'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
+           'reliability_plot', 'iou', 'map_outputs', 'box_scores', 'fit_box_params']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -355,6 +355,27 @@ def style_table(pages: pd.DataFrame, preds: dict, min_pages: int = 5, pool: pd.D
                 rows.append({"pages": f"{label}, {tag}", "measure": what, "n": int(m.sum()),
                              **{k: float(v[m].mean()) for k, v in said.items()}})
     return pd.DataFrame(rows)
+
+# %% ../nbs/05_interpret.ipynb #949d0f85
+def full_page_recall(model, n: int = 100, seed: int = 7, out_dir=None) -> dict:
+    """Share of `n` full-page redactions (`train.draw_full_page` over clean pool *test* pages, drawn at the model's
+    input size into `out_dir`) that `model` calls redacted (Wilson 95%), and its P(redacted) of an all-black page."""
+    import tempfile
+
+    from redactclf.dataset import pool_table
+    from redactclf.predict import classify
+    from redactclf.train import full_page_files, pool_page_files
+    pool = pool_table()
+    clean = pool[(pool.split == "test") & (pool.label == CLEAN)].sample(n=n, random_state=seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(out_dir or tmp)
+        files = pool_page_files(clean, out / "pages", model.input_size)
+        full = full_page_files(files, out / "full", n=n, seed=seed, split="test")
+        said = [classify(p, model=model)[0].label == REDACTED for p in full.path]
+    black = classify(Image.new("RGB", (850, 1100), "black"), model=model)[0]
+    lo, hi = accuracy_interval(int(sum(said)), len(said))
+    return {"n": len(said), "found": int(sum(said)), "recall": float(np.mean(said)), "wilson95": [lo, hi],
+            "all_black_p": float(black.p_redacted)}
 
 # %% ../nbs/05_interpret.ipynb #6eb5d84d
 def _nll(s, y) -> float:
