@@ -790,12 +790,12 @@ def _shipped_box_scores(dest: Path, synth_paths) -> dict:
 def rescore_boxes(dest=None, synth_paths=None) -> dict:
     """Score the boxes stage shipped in `dest` (default `models/`) again on `synth_paths` (default the held-out
     synthetic pages 600-899) with this checkout's `page_boxes`; rewrite its record and card. Returns the scores."""
-    from redactclf.redmap import synth_map_pages
+    from redactclf.redmap import synth_part
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
     if not record.get("boxes_model"):
         raise ValueError(f"{dest} ships no boxes stage to score (see `add_boxes`)")
-    paths = synth_map_pages()[600:] if synth_paths is None else synth_paths
+    paths = synth_part("report") if synth_paths is None else synth_paths
     record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))

@@ -23,12 +23,12 @@ from .core import IMAGENET_MEAN, IMAGENET_STD, REDACTED, repo_root
 from .ingest import iter_pages
 
 # %% auto #0
-__all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'page_at_size', 'render_cache',
-           'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes', 'cell_targets',
-           'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet',
-           'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
-           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'recipe_tables', 'snapshot_tables',
-           'redmap_recipe']
+__all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'page_at_size',
+           'render_cache', 'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes',
+           'cell_targets', 'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells',
+           'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
+           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_part', 'recipe_tables',
+           'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_INPUT = (640, 480)  # model input (height, width)
@@ -517,6 +517,16 @@ def synth_map_pages(root=None) -> list[Path]:
     if len(list(root.glob("*/*.jpg"))) < n:
         make_dataset(root, n, start=start)
     return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)
+
+
+SYNTH_PARTS = {"train": (0, 500), "box-fit": (500, 600), "report": (600, 900)}
+
+
+def synth_part(name: str, root=None) -> list[Path]:
+    """One part of `synth_map_pages` (`SYNTH_PARTS`): `train` (the networks learn from it), `box-fit` (box settings
+    are fitted on it; the classifier validates on it), `report` (box figures are reported on it, nothing is fitted)."""
+    start, stop = SYNTH_PARTS[name]
+    return synth_map_pages(root)[start:stop]
 
 
 def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, lookalike_frac: float = 0.0):

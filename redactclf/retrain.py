@@ -459,8 +459,8 @@ def _exam_pages() -> pd.DataFrame:
 
 
 def _report_pages() -> list:
-    from redactclf.redmap import synth_map_pages
-    return synth_map_pages()[600:]  # the held-out synthetic pages the shipped boxes stage is scored on
+    from redactclf.redmap import synth_part
+    return synth_part("report")  # the held-out synthetic pages the shipped boxes stage is scored on
 
 # %% ../nbs/14_retrain.ipynb #4a23aef5
 RUN_COLUMNS = ["run", "date", "snapshot", "epochs", "freeze_epochs", "lr", "input", "init", "exam_n", "accuracy",
