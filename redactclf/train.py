@@ -304,7 +304,7 @@ def pool_png_dir(size=INPUT_SIZE) -> Path:
     return repo_root() / "data" / f"pool-{size[0]}x{size[1]}"
 
 
-def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 80) -> pd.DataFrame:
+def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0) -> pd.DataFrame:
     """The recipe's page table (`pool_classifier_table`): the pool rendered at `size`, redactions drawn onto
     `draw_frac` of its clean train pages, `full_pages` of them redacted whole, `n_synth` synthetic train pages
     and the next 100 to validate; a page found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
@@ -325,7 +325,7 @@ def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZ
 
 
 def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
-                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 80,
+                hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0,
                 fold_valid: bool = False, **kw):
     """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
     pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
