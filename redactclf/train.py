@@ -17,14 +17,15 @@ from PIL import Image, ImageDraw
 from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize, Precision,
                                Recall, Resize, accuracy, aug_transforms, imagenet_stats, vision_learner)
 
-from .core import INPUT_SIZE, LABELS, REDACTED, models_dir, repo_root
+from .core import CLEAN, INPUT_SIZE, LABELS, REDACTED, models_dir, repo_root
 from .dataset import sha256_file
 
 # %% auto #0
 __all__ = ['ARCH', 'WITHHELD_STAMPS', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls',
            'page_learner', 'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample',
            'saved_weights', 'train_run', 'pool_page_files', 'drawn_page_files', 'pool_classifier_table',
-           'draw_full_page', 'full_page_files', 'pool_png_dir', 'pool_recipe_table', 'pool_recipe']
+           'draw_full_page', 'full_page_files', 'draw_dark_page', 'lookalike_page_files', 'pool_png_dir',
+           'pool_recipe_table', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -236,9 +237,11 @@ def drawn_page_files(pool_files: pd.DataFrame, out_dir, frac: float = 0.4, seed:
     return rows.assign(path=files, label=REDACTED)
 
 
-def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), drawn: pd.DataFrame | None = None) -> pd.DataFrame:
+def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), drawn: pd.DataFrame | None = None,
+                          lookalikes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The classifier's page table: the pool's train and valid pages (never its test split; not the pages whose
-    redaction left no mark), `drawn` copies (`drawn_page_files`) and synthetic pages; hard pool pages
+    redaction left no mark), `drawn` copies (`drawn_page_files`, labelled redacted), `lookalikes` copies
+    (`lookalike_page_files`, labelled clean) and synthetic pages; hard pool pages
     (`redmap.hard_pages`) get origin `pool-hard`."""
     from redactclf.redmap import hard_pages
     rows = pool_files[pool_files.split.isin(["train", "valid"]) & pool_files.visible.ne("no")]
@@ -249,6 +252,9 @@ def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), dr
     if drawn is not None:
         parts.append(pd.DataFrame({"path": drawn.path, "label": REDACTED, "split": "train", "origin": "pool-drawn",
                                    "source_doc": drawn.group, "source_repo": drawn.source}))
+    if lookalikes is not None:
+        parts.append(pd.DataFrame({"path": lookalikes.path, "label": CLEAN, "split": "train", "origin": "pool-lookalike",
+                                   "source_doc": lookalikes.group, "source_repo": lookalikes.source}))
     for split, paths in (("train", synth), ("valid", synth_valid)):
         paths = [Path(p) for p in paths]
         parts.append(pd.DataFrame({"path": [str(p) for p in paths], "label": [p.parent.name for p in paths],
@@ -298,16 +304,49 @@ def full_page_files(pool_files: pd.DataFrame, out_dir, n: int = 80, seed: int = 
         files.append(str(f))
     return rows.assign(path=files, label=REDACTED)
 
+# %% ../nbs/04_train.ipynb #6b20ef0c
+def draw_dark_page(img: Image.Image, rng) -> Image.Image:
+    """A clean page that is dark almost edge to edge but full of content, as a dark slide is: the page's ink turned
+    light on a dark ground (black, dark grey or a dark colour)."""
+    from PIL import ImageOps
+    ground = np.array((rng.randint(0, 40),) * 3 if rng.random() < 0.5 else tuple(rng.randint(0, 110) for _ in range(3)))
+    ink = np.asarray(ImageOps.invert(img.convert("L")), np.float32)[..., None] / 255  # 1 where the page was black
+    light = np.array([rng.randint(200, 255)] * 3)
+    return Image.fromarray((ground * (1 - ink) + light * ink).astype(np.uint8))
+
+
+def lookalike_page_files(pool_files: pd.DataFrame, out_dir, n: int = 160, seed: int = 0) -> pd.DataFrame:
+    """Clean look-alikes of full-page redactions on `n` clean train pages of `pool_files`: half dark pages full of
+    content (`draw_dark_page`), half with photos, banners, bars or logos (`redmap.draw_lookalikes`); each saved
+    once as a PNG in `out_dir`; the rows, labelled clean."""
+    import random
+
+    from redactclf.redmap import draw_lookalikes
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean = pool_files[(pool_files.split == "train") & (pool_files.label != REDACTED)]
+    rows = clean.sample(n=min(n, len(clean)), random_state=seed + 1)
+    files = []
+    for i, (path, pid) in enumerate(zip(rows.path, rows.page_id)):
+        f = out_dir / f"{pid}-look{seed}.png"
+        if not f.exists():
+            rng = random.Random(f"look-{seed}-{pid}")
+            img = Image.open(path).convert("RGB")
+            (draw_dark_page(img, rng) if i % 2 == 0 else draw_lookalikes(img, rng)).save(f)
+        files.append(str(f))
+    return rows.assign(path=files, label=CLEAN)
+
 # %% ../nbs/04_train.ipynb #29c86195
 def pool_png_dir(size=INPUT_SIZE) -> Path:
     """The folder under data/ holding the pool's pages rendered at `size` (height, width), e.g. `pool-384x288`."""
     return repo_root() / "data" / f"pool-{size[0]}x{size[1]}"
 
 
-def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0) -> pd.DataFrame:
+def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0,
+                      lookalikes: int = 0) -> pd.DataFrame:
     """The recipe's page table (`pool_classifier_table`): the pool rendered at `size`, redactions drawn onto
-    `draw_frac` of its clean train pages, `full_pages` of them redacted whole, `n_synth` synthetic train pages
-    and the next 100 to validate; a page found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
+    `draw_frac` of its clean train pages, `full_pages` of them redacted whole and `lookalikes` of them made into clean
+    look-alikes, `n_synth` synthetic train pages and the next 100 to validate; a page found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), pool_png_dir(size), size)
@@ -315,8 +354,9 @@ def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZ
     if full_pages:
         full = full_page_files(files, Path(f"{pool_png_dir(size)}-full"), full_pages)
         drawn = full if drawn is None else pd.concat([drawn, full])
+    look = lookalike_page_files(files, Path(f"{pool_png_dir(size)}-look"), lookalikes) if lookalikes else None
     synth = synth_map_pages()
-    df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100], drawn)
+    df = pool_classifier_table(files, synth[:n_synth], synth[n_synth:n_synth + 100], drawn, look)
     try:
         validate(df, max_imbalance=0.7)
     except DataValidationError as e:
@@ -326,16 +366,17 @@ def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZ
 
 def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
                 hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0,
-                fold_valid: bool = False, **kw):
+                lookalikes: int = 0, fold_valid: bool = False, **kw):
     """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
     pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
     (learner, record). With `fold_valid` (the final fit of a fixed recipe) the pool's valid pages train too and
     only the synthetic valid pages validate."""
-    df = pool_recipe_table(n_synth, draw_frac, size, full_pages)
+    df = pool_recipe_table(n_synth, draw_frac, size, full_pages, lookalikes)
     if fold_valid:
         df.loc[df.origin.isin(["pool", "pool-hard"]), "split"] = "train"
     learn, rec = train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
                            real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, size=size, **kw)
-    rec["params"].update(draw_frac=draw_frac, full_pages=full_pages, n_synth=n_synth, fold_valid=fold_valid)
+    rec["params"].update(draw_frac=draw_frac, full_pages=full_pages, lookalikes=lookalikes, n_synth=n_synth,
+                         fold_valid=fold_valid)
     (Path(run_dir) / "record.json").write_text(json.dumps(rec, indent=1))
     return learn, rec
