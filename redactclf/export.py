@@ -467,6 +467,16 @@ Files: {', '.join(f'`{k}` sha256 {v[:12]}' for k, v in record['files'].items())}
 `{record.get('code_commit')}`; promotion {record['promotion']['date']}: {'passed' if record['promotion']['passed'] else 'refused'}.
 """
 
+def _full_page_line(record: dict) -> str:
+    """The card's line on pages redacted whole (`interpret.full_page_recall`, when the record holds it)."""
+    fp = record.get("full_page_check")
+    if not fp:
+        return ""
+    return (f"\n- Pages redacted whole (the exam has none): of {fp['n']} full-page redactions drawn over clean test pages"
+            f"\n  (`05_interpret.full_page_recall`) it finds {fp['found']}; an all-black page gets P(redacted)"
+            f" {fp['all_black_p']:.2f}.")
+
+
 def classifier_exam_card(record: dict) -> str:
     """The model card of a page classifier promoted on the exam (`promote_classifier`), from its run record."""
     ex, cal, p = record["exam"], record.get("calibration", {}), record["params"]
@@ -500,7 +510,7 @@ Pages with P(redacted) in [{band[0]:.2f}, {band[1]:.2f}) are marked **needs revi
   placeholder, is invisible to it.
 - At 384x288 a one-word box is a few pixels tall: faint word-sized grey boxes are its likeliest
   misses; dark slides, photos and banners its likeliest false alarms. Use "needs review" pages as
-  the reading list.
+  the reading list.{_full_page_line(record)}
 - Drift: new scanners, redaction tools or document kinds move its inputs; run `redactclf monitor`
   on the prediction log or batch reports and retrain when they move.
 
