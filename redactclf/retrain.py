@@ -468,6 +468,17 @@ RUN_COLUMNS = ["run", "date", "snapshot", "epochs", "freeze_epochs", "lr", "inpu
                "record"]
 
 
+def _init_label(init) -> str:
+    """What a run started from, in a few words: the shipped model of the time (a map saved as `init.pth` by older
+    retrain runs, or `models/model.pkl`), another run's exported model, or an epoch checkpoint of another run."""
+    p = Path(init)
+    if p.name == "init.pth":
+        return "shipped map"
+    if p.suffix == ".pkl":
+        return "shipped classifier" if p.parent.name == "models" else f"{p.parent.name}/{p.name}"
+    return f"{p.parent.parent.name}/{p.name}"  # <run>/models/epoch_N.pth
+
+
 def run_row(rec: dict, path) -> dict:
     """One row of `runs_table` from a run record."""
     p, prom, ex = rec.get("params") or {}, rec.get("promotion") or {}, rec.get("exam") or {}
@@ -479,9 +490,7 @@ def run_row(rec: dict, path) -> dict:
     status = rec.get("status") or ("decided" if "passed" in prom else "trained" if p else "")
     if failed:
         status = f"stopped at {failed}"
-    init = p.get("init_from")
-    if init:  # a checkpoint of another run (its folder/file), or the shipped map a retrain run started from
-        init = "shipped map" if Path(init).name == "init.pth" else f"{Path(init).parent.parent.name}/{Path(init).name}"
+    init = p.get("init_from") and _init_label(p["init_from"])
     return {"run": rec.get("run_id") or Path(path).parent.name, "date": date and str(_utc(date))[:16],
             "snapshot": rec.get("snapshot_id"), "epochs": p.get("epochs"), "freeze_epochs": p.get("freeze_epochs"),
             "lr": p.get("lr"), "input": "x".join(map(str, p["input_size"])) if p.get("input_size") else None,
