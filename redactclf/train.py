@@ -346,7 +346,8 @@ def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZ
                       lookalikes: int = 0) -> pd.DataFrame:
     """The recipe's page table (`pool_classifier_table`): the pool rendered at `size`, redactions drawn onto
     `draw_frac` of its clean train pages, `full_pages` of them redacted whole and `lookalikes` of them made into clean
-    look-alikes, `n_synth` synthetic train pages and the next 100 to validate; a page found twice (the CIA history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
+    look-alikes, `n_synth` synthetic train pages and the next 100 to validate; a page found twice (the CIA
+    history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), pool_png_dir(size), size)
