@@ -856,6 +856,7 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
     record = json.loads((run_dir / "record.json").read_text())
     size = tuple(record["params"]["input_size"])
     pages = exam_pages() if pages is None else pages
+    valid = _valid_pages(valid)  # read once: the band is fitted on it and it is checked against the training pages
     onnx = export_onnx(run_dir / "model.pkl", size=size)
     sample = [im for p in pages.path[:8] for _, im in iter_pages(p, pages={1}, size=size)]
     diff = onnx_max_diff(run_dir / "model.pkl", onnx, sample)

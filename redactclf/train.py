@@ -23,7 +23,7 @@ from .dataset import sha256_file
 # %% auto #0
 __all__ = ['ARCH', 'WITHHELD_STAMPS', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls',
            'page_learner', 'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample',
-           'saved_weights', 'train_run', 'pool_page_files', 'drawn_page_files', 'pool_classifier_table',
+           'saved_weights', 'train_run', 'pool_page_files', 'drawn_copies', 'drawn_page_files', 'pool_classifier_table',
            'draw_full_page', 'full_page_files', 'draw_dark_page', 'lookalike_page_files', 'pool_png_dir',
            'pool_recipe_table', 'pool_recipe']
 
@@ -215,26 +215,32 @@ def pool_page_files(pool: pd.DataFrame, out_dir, size=INPUT_SIZE) -> pd.DataFram
     return pool.assign(document=pool.path, path=files)
 
 
+def drawn_copies(rows: pd.DataFrame, out_dir, name: str, draws: list, label: str, rng_key: str) -> pd.DataFrame:
+    """Each row's page (a `pool_page_files` PNG) drawn over by `draws[i % len(draws)](img, rng)` and saved once as
+    `out_dir/<page_id>-<name>.png`, its generator seeded by `rng_key` and the page; the rows, relabelled `label`."""
+    import random
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, (path, pid) in enumerate(zip(rows.path, rows.page_id)):
+        f = out_dir / f"{pid}-{name}.png"
+        if not f.exists():
+            draw = draws[i % len(draws)]
+            draw(Image.open(path).convert("RGB"), random.Random(f"{rng_key}-{pid}")).save(f)
+        files.append(str(f))
+    return rows.assign(path=files, label=label)
+
+
+def _clean_pages(pool_files: pd.DataFrame, split: str = "train") -> pd.DataFrame:
+    return pool_files[(pool_files.split == split) & (pool_files.label != REDACTED)]
+
+
 def drawn_page_files(pool_files: pd.DataFrame, out_dir, frac: float = 0.4, seed: int = 0) -> pd.DataFrame:
     """Redactions drawn (`redmap.draw_redactions`, every real style) onto `frac` of the clean train pages of
     `pool_files` (`pool_page_files`), each saved once as a PNG in `out_dir`; the rows, labelled redacted."""
-    import random
-
-    from PIL import Image
-
     from redactclf.redmap import draw_redactions
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean = pool_files[(pool_files.split == "train") & (pool_files.label != REDACTED)]
-    rows = clean.sample(frac=frac, random_state=seed)
-    files = []
-    for path, pid in zip(rows.path, rows.page_id):
-        f = out_dir / f"{pid}-drawn{seed}.png"
-        if not f.exists():
-            rng = random.Random(f"{seed}-{pid}")
-            draw_redactions(Image.open(path).convert("RGB"), rng)[0].save(f)
-        files.append(str(f))
-    return rows.assign(path=files, label=REDACTED)
+    rows = _clean_pages(pool_files).sample(frac=frac, random_state=seed)
+    return drawn_copies(rows, out_dir, f"drawn{seed}", [lambda im, rng: draw_redactions(im, rng)[0]], REDACTED, str(seed))
 
 
 def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), drawn: pd.DataFrame | None = None,
@@ -291,18 +297,9 @@ def draw_full_page(img: Image.Image, rng) -> Image.Image:
 def full_page_files(pool_files: pd.DataFrame, out_dir, n: int = 80, seed: int = 0, split: str = "train") -> pd.DataFrame:
     """`draw_full_page` onto `n` clean pages of `split` of `pool_files` (`pool_page_files`), each saved once as a PNG
     in `out_dir`; the rows, labelled redacted."""
-    import random
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean = pool_files[(pool_files.split == split) & (pool_files.label != REDACTED)]
+    clean = _clean_pages(pool_files, split)
     rows = clean.sample(n=min(n, len(clean)), random_state=seed)
-    files = []
-    for path, pid in zip(rows.path, rows.page_id):
-        f = out_dir / f"{pid}-full{seed}.png"
-        if not f.exists():
-            draw_full_page(Image.open(path), random.Random(f"full-{seed}-{pid}")).save(f)
-        files.append(str(f))
-    return rows.assign(path=files, label=REDACTED)
+    return drawn_copies(rows, out_dir, f"full{seed}", [draw_full_page], REDACTED, f"full-{seed}")
 
 # %% ../nbs/04_train.ipynb #6b20ef0c
 def draw_dark_page(img: Image.Image, rng) -> Image.Image:
@@ -319,22 +316,10 @@ def lookalike_page_files(pool_files: pd.DataFrame, out_dir, n: int = 160, seed: 
     """Clean look-alikes of full-page redactions on `n` clean train pages of `pool_files`: half dark pages full of
     content (`draw_dark_page`), half with photos, banners, bars or logos (`redmap.draw_lookalikes`); each saved
     once as a PNG in `out_dir`; the rows, labelled clean."""
-    import random
-
     from redactclf.redmap import draw_lookalikes
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean = pool_files[(pool_files.split == "train") & (pool_files.label != REDACTED)]
+    clean = _clean_pages(pool_files)
     rows = clean.sample(n=min(n, len(clean)), random_state=seed + 1)
-    files = []
-    for i, (path, pid) in enumerate(zip(rows.path, rows.page_id)):
-        f = out_dir / f"{pid}-look{seed}.png"
-        if not f.exists():
-            rng = random.Random(f"look-{seed}-{pid}")
-            img = Image.open(path).convert("RGB")
-            (draw_dark_page(img, rng) if i % 2 == 0 else draw_lookalikes(img, rng)).save(f)
-        files.append(str(f))
-    return rows.assign(path=files, label=CLEAN)
+    return drawn_copies(rows, out_dir, f"look{seed}", [draw_dark_page, draw_lookalikes], CLEAN, f"look-{seed}")
 
 # %% ../nbs/04_train.ipynb #29c86195
 def pool_png_dir(size=INPUT_SIZE) -> Path:
