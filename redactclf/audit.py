@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
 from .core import RENDER_DPI
-from .ingest import read_source, sniff_kind
+from .ingest import PdfPages, read_source, sniff_kind
 
 # %% auto #0
 __all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'checkable_pages', 'page_text_chars',
@@ -433,34 +433,33 @@ def pdf_leaks(pdf, show_text: bool = False, pages=None,
         return None
     if checkable is None:
         checkable = checkable_pages(data, pages)
-    out: dict[int, list[dict] | None] = {}
     light = _without_jpx(data, {i for i, ok in checkable.items() if ok})
-    with fitz.open(stream=data, filetype="pdf") as doc:
-        for i in range(1, doc.page_count + 1):
-            if pages is not None and i not in pages:
-                continue
-            if not checkable.get(i):
-                out[i] = None
-                continue
-            page = doc[i - 1]
-            trace = light[i - 1] if light is not None else page  # traced without decoding JPEG 2000; renders: `page`
-            rects, annots, images = _filled_rects(trace), list(page.annots() or []), page.get_images()
-            if not (rects or annots or images):  # nothing drawn that could cover text: skip the costly passes
-                out[i] = []
-                continue
-            spans = trace.get_texttrace()
-            found = _rect_leaks(page, spans, rects) + (_annot_leaks(page, spans) if annots else [])
-            leaks = []
-            for f in found + (_image_leaks(page, spans, trace) if images else []):
-                d = {"box": _fitz_to_frame(page, f["rect"]), "type": f["type"],
-                     "hidden_chars": sum(not c.isspace() for c in f["text"])}
-                if show_text:
-                    d["text"] = f["text"]
-                leaks.append(d)
-            out[i] = leaks
-    if light is not None:
-        light.close()
-    return out
+    try:
+        with fitz.open(stream=data, filetype="pdf") as doc:
+            return {i: _page_leaks(doc, light, i, show_text) if checkable.get(i) else None
+                    for i in range(1, doc.page_count + 1) if pages is None or i in pages}
+    finally:
+        if light is not None:
+            light.close()
+
+
+def _page_leaks(doc: fitz.Document, light: fitz.Document | None, i: int, show_text: bool = False) -> list[dict]:
+    """`pdf_leaks` of 1-based page `i` (one with a text layer) of `doc`; `light`: `_without_jpx`'s copy, or None."""
+    page = doc[i - 1]
+    trace = light[i - 1] if light is not None else page  # traced without decoding JPEG 2000; renders: `page`
+    rects, annots, images = _filled_rects(trace), list(page.annots() or []), page.get_images()
+    if not (rects or annots or images):  # nothing drawn that could cover text: skip the costly passes
+        return []
+    spans = trace.get_texttrace()
+    found = _rect_leaks(page, spans, rects) + (_annot_leaks(page, spans) if annots else [])
+    leaks = []
+    for f in found + (_image_leaks(page, spans, trace) if images else []):
+        d = {"box": _fitz_to_frame(page, f["rect"]), "type": f["type"],
+             "hidden_chars": sum(not c.isspace() for c in f["text"])}
+        if show_text:
+            d["text"] = f["text"]
+        leaks.append(d)
+    return leaks
 
 # %% ../nbs/07a_audit.ipynb #84ed3689
 UNREADABLE = "unreadable"
@@ -887,23 +886,32 @@ class DocumentAudit:
     """Audits the pages of one document (a PDF or an image; path, bytes, file object or PIL image): leaks checked
     once per document, text layer, renders and OCR only where a page needs them. Use `page()` for each page."""
 
-    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None):
+    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None,
+                 pdf: PdfPages | None = None):
+        """`pdf`: the caller's `ingest.PdfPages` of the same PDF, whose loaded pages (and the images pdfium decoded
+        for them when the pipeline rendered them) the audit's renders reuse; it stays open on `close()`."""
         self.name, data = read_source(src)
         self.show_text, self.ocr, self.engine, self.pages = show_text, ocr, engine, pages
         self.image = data if isinstance(data, Image.Image) else None
         self.data = data if isinstance(data, bytes) and sniff_kind(data[:1024]) == "pdf" else None
         if self.image is None and self.data is None:
             self.image = Image.open(io.BytesIO(data))
-        self._doc = pdfium.PdfDocument(self.data) if self.data is not None else None
-        self._leaks: dict | None = None
+        self._pdf = pdf if self.data is not None else None
+        self._doc = None if self.data is None else pdf.doc if pdf is not None else pdfium.PdfDocument(self.data)
+        self._fitz: tuple | None = None  # (PyMuPDF document, `_without_jpx` copy), opened for the first checkable page
 
-    @property
-    def leaks(self) -> dict[int, list[dict] | None] | None:
-        """`pdf_leaks` of the document (computed on first use); None for an image."""
-        if self._leaks is None and self.data is not None:
-            self._leaks = pdf_leaks(self.data, show_text=self.show_text, pages=self.pages,
-                                    checkable=checkable_pages(self._doc, self.pages))
-        return self._leaks
+    def _page(self, n: int) -> pdfium.PdfPage:
+        """Page object of 1-based page `n`: the caller's loaded one when it gave `pdf`."""
+        return self._pdf.page(n) if self._pdf is not None else self._doc[n - 1]
+
+    def page_leaks(self, page: int) -> list[dict] | None:
+        """`pdf_leaks` of 1-based `page` alone: a list, or None for an image or a page without a text layer. Page
+        by page, so that the text layer is counted on the page object the pipeline has just rendered."""
+        if self._doc is None or _n_text_chars(self._page(page)) < CHECKABLE_MIN_CHARS:
+            return None
+        if self._fitz is None:
+            self._fitz = fitz.open(stream=self.data, filetype="pdf"), _without_jpx(self.data, self.pages)
+        return _page_leaks(*self._fitz, page, self.show_text)
 
     def _hires(self, page: int, frame_size, dpi: int = 300) -> Callable:
         def crop(box):
@@ -913,7 +921,7 @@ class DocumentAudit:
                 if getattr(im, "n_frames", 1) > 1:
                     im.seek(page - 1)
                 return _crop(im, box, frame_size, pad=1)
-            pg = self._doc[page - 1]
+            pg = self._page(page)
             w, h = pg.get_size()
             s = _SCALE
             c = (max(0, (x0 - 1) / s), max(0, h - (y1 + 1) / s), max(0, w - (x1 + 1) / s), max(0, (y0 - 1) / s))
@@ -923,10 +931,10 @@ class DocumentAudit:
     def page(self, page: int, boxes: list, frame_size, page_image: Image.Image | None = None) -> dict:
         """`audit_page` for 1-based `page` of the document, from its redaction `boxes` in the frame
         `frame_size` (`PageResult.boxes`, `PageResult.frame_size`); `page_image` is rendered when not given."""
-        leaks = self.leaks.get(page) if self.leaks is not None else None
+        leaks = self.page_leaks(page)
         if not boxes:
             return audit_page(page_image, [], frame_size, leaks=leaks)
-        pg = self._doc[page - 1] if self._doc is not None else None  # loaded once for its text and its render
+        pg = self._page(page) if self._doc is not None else None  # loaded once for its text and its render
         chars = _page_chars(pg) if pg is not None else None
         fw, fh = frame_size
         if page_image is None or page_image.width < 0.9 * fw:
@@ -943,6 +951,10 @@ class DocumentAudit:
                           hires=self._hires(page, frame_size))
 
     def close(self):
-        if self._doc is not None:
+        if self._doc is not None and self._pdf is None:  # the caller's `pdf` is the caller's to close
             self._doc.close()
-            self._doc = None
+        self._doc = self._pdf = None
+        for d in self._fitz or ():
+            if d is not None:
+                d.close()
+        self._fitz = None

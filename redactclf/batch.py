@@ -337,8 +337,10 @@ def classify_task(task: tuple, model=None, thumbs_dir=None, audit: bool = False,
 
 # %% ../nbs/08_batch.ipynb #6040fa34
 def plan(store: Store, files: list[Path], chunk: int) -> tuple[list[tuple], int]:
-    """Tasks still to do and the number of pages they hold; unreadable files are recorded as errors now."""
-    tasks, todo_pages = [], 0
+    """Tasks still to do and the number of pages they hold; unreadable files are recorded as errors now.
+    The costliest tasks come first (estimated by their share of the file's bytes: a page of a scan costs more
+    than a page of typed text): a long task started last would leave the other workers idle at the end."""
+    tasks, todo_pages, cost = [], 0, {}
     for f in files:
         st = store.file_status(f)
         if st and st[0] != "pending":
@@ -353,11 +355,14 @@ def plan(store: Store, files: list[Path], chunk: int) -> tuple[list[tuple], int]
             continue
         store.set_file(f, "pending", n)
         done = store.done_tasks(f)
+        size = f.stat().st_size
         for s in range(1, n + 1, chunk):
             if s not in done:
-                tasks.append((str(f), s, min(n + 1, s + chunk)))
-                todo_pages += min(n + 1, s + chunk) - s
-    return tasks, todo_pages
+                t = (str(f), s, min(n + 1, s + chunk))
+                tasks.append(t)
+                todo_pages += t[2] - s
+                cost[t] = size * (t[2] - s) / n
+    return sorted(tasks, key=cost.get, reverse=True), todo_pages
 
 
 def _finish_files(store: Store):
