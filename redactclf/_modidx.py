@@ -577,4 +577,5 @@ d = { 'settings': { 'branch': 'main',
                                  'redactclf.train.predict_table': ('train.html#predict_table', 'redactclf/train.py'),
                                  'redactclf.train.saved_weights': ('train.html#saved_weights', 'redactclf/train.py'),
                                  'redactclf.train.score': ('train.html#score', 'redactclf/train.py'),
-                                 'redactclf.train.train_run': ('train.html#train_run', 'redactclf/train.py')}}}
+                                 'redactclf.train.train_run': ('train.html#train_run', 'redactclf/train.py'),
+                                 'redactclf.train.wise_run': ('train.html#wise_run', 'redactclf/train.py')}}}

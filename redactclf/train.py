@@ -23,9 +23,9 @@ from .dataset import sha256_file
 # %% auto #0
 __all__ = ['ARCH', 'WITHHELD_STAMPS', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls',
            'page_learner', 'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample',
-           'saved_weights', 'train_run', 'pool_page_files', 'drawn_copies', 'drawn_page_files', 'pool_classifier_table',
-           'draw_full_page', 'full_page_files', 'draw_dark_page', 'lookalike_page_files', 'pool_png_dir',
-           'pool_recipe_table', 'pool_recipe']
+           'saved_weights', 'train_run', 'wise_run', 'pool_page_files', 'drawn_copies', 'drawn_page_files',
+           'pool_classifier_table', 'draw_full_page', 'full_page_files', 'draw_dark_page', 'lookalike_page_files',
+           'pool_png_dir', 'pool_recipe_table', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -198,6 +198,36 @@ def _score_rows(learn, df, bs):
         return {}
     p = predict_table(learn, df, bs)
     return score(df.label, p, df.source_repo if "source_repo" in df else None)
+
+# %% ../nbs/04_train.ipynb #72529c03
+def wise_run(run_dir, dest, alpha: float = 0.5, base=None, bs: int = 16) -> dict:
+    """WiSE-FT of a finished `train_run`: its weights set to (1 - alpha) * base + alpha * its own (`base`: the
+    weights it started from, by default its `init_from`), exported into a new run folder `dest` with the run's
+    snapshot and scored again on its validation rows. Returns the new record; its `wise_alpha` is the share of the
+    tuning kept in all (a run blended already keeps `alpha` times its own share), `blended_from` names the run."""
+    import shutil
+
+    from fastai.learner import load_learner
+    run_dir, dest = Path(run_dir), Path(dest)
+    record = json.loads((run_dir / "record.json").read_text())
+    base = Path(base or record["params"]["init_from"])
+    learn = load_learner(run_dir / "model.pkl", cpu=True)
+    interpolate_weights(learn.model, saved_weights(base), alpha)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(run_dir / "snapshot", dest / "snapshot", dirs_exist_ok=True)
+    learn.export(dest / "model.pkl")
+    rows = pd.read_csv(dest / "snapshot" / "manifest.csv")
+    repo = rows.source_doc.str.split(":").str[0].where(rows.source_doc.str.contains(":"), "synth")  # "repo:doc"
+    valid = rows.assign(source_repo=repo)[rows.split == "valid"]
+    params = {**record["params"], "wise_alpha": alpha * record["params"].get("wise_alpha", 1.0),
+              "init_from": str(base), "blended_from": record["run_id"]}
+    new = {"run_id": dest.name, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "snapshot_id": record["snapshot_id"],
+           "data_report": record.get("data_report", {}), "params": params,
+           "metrics": {"valid": _score_rows(learn, valid, bs)}, "train_seconds": 0.0, "code_commit": code_commit(),
+           "files": {"model.pkl": sha256_file(dest / "model.pkl")}}
+    (dest / "record.json").write_text(json.dumps(new, indent=1))
+    return new
+
 
 # %% ../nbs/04_train.ipynb #5273d91a
 def pool_page_files(pool: pd.DataFrame, out_dir, size=INPUT_SIZE) -> pd.DataFrame:
