@@ -591,12 +591,15 @@ def _fmt(m: dict) -> str:
 
 def _lineage(record: dict) -> str:
     """Card text for a run that continued from an earlier model."""
+    p = record["params"]
+    blend = (f"; then its tuning blended back toward the starting weights, {p['wise_alpha']:.0%} of it kept (WiSE-FT of "
+             f"`{p['blended_from']}`, `04_train.wise_run`)" if p.get("blended_from") else "")
     if record.get("parent"):
         par = record["parent"]
         return (f"; continued from the shipped model `{par['run_id']}` (model.pkl sha256 `{par['files']['model.pkl'][:16]}…`;"
-                " its record is in the git history of `models/model.json`)")
-    parent = record["params"].get("init_from")
-    return f"; continued from the weights of `{parent}` as it was when this run started" if parent else ""
+                f" its record is in the git history of `models/model.json`){blend}")
+    parent = p.get("init_from")
+    return f"; continued from the weights of `{parent}` as it was when this run started{blend}" if parent else blend
 
 
 def _holdout_section(record: dict) -> str:
@@ -847,9 +850,11 @@ def calibration_leak(run_dir, valid: pd.DataFrame | None = None) -> list[str]:
 
 
 def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
-                       valid: pd.DataFrame | None = None, synth_paths=None) -> dict:
+                       valid: pd.DataFrame | None = None, synth_paths=None, full_page_n: int = 100) -> dict:
     """Export, calibrate, examine and gate the page classifier in `run_dir` (a `train_run` folder); ship it into
-    `dest` (default `models/`) on a pass, keeping the shipped boxes stage (scored again on `synth_paths`)."""
+    `dest` (default `models/`) on a pass, keeping the shipped boxes stage (scored again on `synth_paths`).
+    The record also gets `full_page_check` (`interpret.full_page_recall` on `full_page_n` pages; 0 skips it):
+    the exam has no page redacted whole, so the card says apart how many such pages the model finds."""
     from redactclf.interpret import exam_pages, predict_pages
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
@@ -866,6 +871,10 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
     cand.to_csv(run_dir / "exam.csv")
     record["exam"], record["promotion"] = exam_decision(examine(cand, pages, dest, exam_dir, rule), pages, cand,
                                                         run_dir, diff, rule, inherits=bool(record["params"].get("init_from")))
+    if full_page_n:
+        from redactclf.interpret import full_page_recall
+        record["full_page_check"] = {**full_page_recall(load_model(onnx), n=full_page_n),
+                                     "how": f"05_interpret.full_page_recall(model, n={full_page_n}, seed=7)"}
     leak = calibration_leak(run_dir, valid)
     if leak:  # its "needs review" band and calibration figures would be read off pages it learned
         record["promotion"]["passed"] = False

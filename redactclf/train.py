@@ -199,12 +199,13 @@ def _score_rows(learn, df, bs):
     p = predict_table(learn, df, bs)
     return score(df.label, p, df.source_repo if "source_repo" in df else None)
 
-# %% ../nbs/04_train.ipynb #72529c03
+# %% ../nbs/04_train.ipynb #fe396770
 def wise_run(run_dir, dest, alpha: float = 0.5, base=None, bs: int = 16) -> dict:
     """WiSE-FT of a finished `train_run`: its weights set to (1 - alpha) * base + alpha * its own (`base`: the
     weights it started from, by default its `init_from`), exported into a new run folder `dest` with the run's
     snapshot and scored again on its validation rows. Returns the new record; its `wise_alpha` is the share of the
-    tuning kept in all (a run blended already keeps `alpha` times its own share), `blended_from` names the run."""
+    tuning kept in all (a run blended already keeps `alpha` times its own share), `blended_from` names the run,
+    `train_seconds` is that run's (blending takes seconds)."""
     import shutil
 
     from fastai.learner import load_learner
@@ -223,7 +224,8 @@ def wise_run(run_dir, dest, alpha: float = 0.5, base=None, bs: int = 16) -> dict
               "init_from": str(base), "blended_from": record["run_id"]}
     new = {"run_id": dest.name, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "snapshot_id": record["snapshot_id"],
            "data_report": record.get("data_report", {}), "params": params,
-           "metrics": {"valid": _score_rows(learn, valid, bs)}, "train_seconds": 0.0, "code_commit": code_commit(),
+           "metrics": {"valid": _score_rows(learn, valid, bs)}, "train_seconds": record.get("train_seconds", 0.0),
+           "code_commit": code_commit(),
            "files": {"model.pkl": sha256_file(dest / "model.pkl")}}
     (dest / "record.json").write_text(json.dumps(new, indent=1))
     return new
