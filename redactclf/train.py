@@ -199,7 +199,7 @@ def _score_rows(learn, df, bs):
     p = predict_table(learn, df, bs)
     return score(df.label, p, df.source_repo if "source_repo" in df else None)
 
-# %% ../nbs/04_train.ipynb #fe396770
+# %% ../nbs/04_train.ipynb #51df8b49
 def wise_run(run_dir, dest, alpha: float = 0.5, base=None, bs: int = 16) -> dict:
     """WiSE-FT of a finished `train_run`: its weights set to (1 - alpha) * base + alpha * its own (`base`: the
     weights it started from, by default its `init_from`), exported into a new run folder `dest` with the run's
