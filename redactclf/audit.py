@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
 from .core import RENDER_DPI
-from .ingest import PdfPages, read_source, sniff_kind
+from .ingest import read_source, sniff_kind
 
 # %% auto #0
 __all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'checkable_pages', 'page_text_chars',
@@ -883,30 +883,32 @@ def _render_rows(pg: pdfium.PdfPage, rows) -> np.ndarray:
 
 
 class DocumentAudit:
-    """Audits the pages of one document (a PDF or an image; path, bytes, file object or PIL image): leaks checked
-    once per document, text layer, renders and OCR only where a page needs them. Use `page()` for each page."""
+    """Audits the pages of one document (a PDF or an image; path, bytes, file object or PIL image), page by page:
+    the PDF opened once, text layer, renders and OCR only where a page needs them. Use `page()` for each page."""
 
-    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None,
-                 pdf: PdfPages | None = None):
-        """`pdf`: the caller's `ingest.PdfPages` of the same PDF, whose loaded pages (and the images pdfium decoded
-        for them when the pipeline rendered them) the audit's renders reuse; it stays open on `close()`."""
+    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None):
         self.name, data = read_source(src)
         self.show_text, self.ocr, self.engine, self.pages = show_text, ocr, engine, pages
         self.image = data if isinstance(data, Image.Image) else None
         self.data = data if isinstance(data, bytes) and sniff_kind(data[:1024]) == "pdf" else None
         if self.image is None and self.data is None:
             self.image = Image.open(io.BytesIO(data))
-        self._pdf = pdf if self.data is not None else None
-        self._doc = None if self.data is None else pdf.doc if pdf is not None else pdfium.PdfDocument(self.data)
+        self._doc = pdfium.PdfDocument(self.data) if self.data is not None else None
         self._fitz: tuple | None = None  # (PyMuPDF document, `_without_jpx` copy), opened for the first checkable page
+        self._loaded: tuple | None = None  # (page number, its pdfium page object): the page being audited
 
     def _page(self, n: int) -> pdfium.PdfPage:
-        """Page object of 1-based page `n`: the caller's loaded one when it gave `pdf`."""
-        return self._pdf.page(n) if self._pdf is not None else self._doc[n - 1]
+        """Page object of 1-based page `n`, loaded once for its text layer, its characters and its render; the page
+        audited before it is closed then (one page held at a time, with what pdfium decoded for it)."""
+        if self._loaded is None or self._loaded[0] != n:
+            if self._loaded is not None:
+                self._loaded[1].close()
+            self._loaded = (n, self._doc[n - 1])
+        return self._loaded[1]
 
     def page_leaks(self, page: int) -> list[dict] | None:
         """`pdf_leaks` of 1-based `page` alone: a list, or None for an image or a page without a text layer. Page
-        by page, so that the text layer is counted on the page object the pipeline has just rendered."""
+        by page, so that one page object serves the text-layer count, the characters and the render."""
         if self._doc is None or _n_text_chars(self._page(page)) < CHECKABLE_MIN_CHARS:
             return None
         if self._fitz is None:
@@ -951,9 +953,12 @@ class DocumentAudit:
                           hires=self._hires(page, frame_size))
 
     def close(self):
-        if self._doc is not None and self._pdf is None:  # the caller's `pdf` is the caller's to close
+        if self._loaded is not None:
+            self._loaded[1].close()
+            self._loaded = None
+        if self._doc is not None:
             self._doc.close()
-        self._doc = self._pdf = None
+            self._doc = None
         for d in self._fitz or ():
             if d is not None:
                 d.close()

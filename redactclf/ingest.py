@@ -22,9 +22,9 @@ from .core import (MAX_PIXELS, RENDER_DPI, CorruptFileError, EmptyInputError, En
 
 # %% auto #0
 __all__ = ['IMAGE_KINDS', 'INDEX_FIELDS', 'sniff_kind', 'MissingFileError', 'read_source', 'to_rgb', 'open_pdf', 'render_page',
-           'PdfPages', 'open_pages', 'fit_to', 'unsupported', 'iter_pages', 'count_pages', 'source_name',
-           'NetworkError', 'fetch', 'search_images', 'read_index', 'write_index', 'add_document', 'ingest_urls',
-           'ingest_paths', 'download_images']
+           'fit_to', 'unsupported', 'iter_pages', 'count_pages', 'source_name', 'NetworkError', 'fetch',
+           'search_images', 'read_index', 'write_index', 'add_document', 'ingest_urls', 'ingest_paths',
+           'download_images']
 
 # %% ../nbs/01_ingest.ipynb #eb460f4e
 IMAGE_KINDS = {"png", "jpeg", "tiff", "webp", "bmp"}
@@ -150,71 +150,22 @@ def render_page(page: pdfium.PdfPage, dpi: int = RENDER_DPI, size: tuple[int, in
     return page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
 
 
-class PdfPages:
-    """A PDF opened once for every pass over its pages. A page object is loaded once and kept until `release`,
-    with what pdfium has parsed and decoded for it: the boxes stage's render of a redacted page and the audit's
-    read it again (the map's render of a JPEG 2000 scan took 26 ms after the classifier's, about 50 alone; pdfium
-    decodes an image again when a later render needs it larger)."""
-
-    def __init__(self, name: str, data: bytes):
-        self.name, self.doc, self._pages = name, open_pdf(name, data), {}
-
-    def __len__(self) -> int:
-        return len(self.doc)
-
-    def page(self, n: int) -> pdfium.PdfPage:
-        """1-based page `n`, loaded on first use and kept until `release(n)`."""
-        if n not in self._pages:
-            self._pages[n] = self.doc[n - 1]
-        return self._pages[n]
-
-    def render(self, n: int, dpi: int = RENDER_DPI, size=None) -> Image.Image:
-        """`render_page` of page `n`, with `info["frame_size"]`: the page's size at `dpi`."""
-        try:
-            page = self.page(n)
-            im = render_page(page, dpi, size)
-            w, h = page.get_size()
-        except pdfium.PdfiumError as e:
-            raise CorruptFileError(f"{self.name}: page {n} cannot be rendered ({e})") from None
-        im.info["frame_size"] = (round(w * dpi / 72), round(h * dpi / 72))
-        return im
-
-    def release(self, n: int):
-        """Close page `n`, and with it the images decoded for it."""
-        page = self._pages.pop(n, None)
-        if page is not None:
-            page.close()
-
-    def close(self):
-        for n in list(self._pages):
-            self.release(n)
-        self.doc.close()
-
-
-def _pdf_pages(name: str, data: bytes, dpi: int, pages=None, size=None,
-               pdf: PdfPages | None = None) -> Iterator[tuple[int, Image.Image]]:
-    """Render the pages of a PDF, each page closed once rendered; or, from `pdf` (the caller's `PdfPages` of the
-    same document), left loaded for the caller's later passes."""
-    own = pdf is None
-    pdf = PdfPages(name, data) if own else pdf
+def _pdf_pages(name: str, data: bytes, dpi: int, pages=None, size=None) -> Iterator[tuple[int, Image.Image]]:
+    doc = open_pdf(name, data)
     try:
-        for n in range(1, len(pdf) + 1):
-            if pages is None or n in pages:
-                im = pdf.render(n, dpi, size)
-                if own:
-                    pdf.release(n)
-                yield n, im
+        for i in range(len(doc)):
+            if pages is not None and i + 1 not in pages:
+                continue
+            try:
+                page = doc[i]
+                im = render_page(page, dpi, size)
+                w, h = page.get_size()
+                im.info["frame_size"] = (round(w * dpi / 72), round(h * dpi / 72))
+                yield i + 1, im
+            except pdfium.PdfiumError as e:
+                raise CorruptFileError(f"{name}: page {i + 1} cannot be rendered ({e})") from None
     finally:
-        if own:
-            pdf.close()
-
-
-def open_pages(src) -> PdfPages | None:
-    """`PdfPages` of `src` (path, bytes, file object or PIL image) when it is a PDF, else None."""
-    name, data = read_source(src)
-    if isinstance(data, Image.Image) or sniff_kind(data[:1024]) != "pdf":
-        return None
-    return PdfPages(name, data)
+        doc.close()
 
 
 def fit_to(im: Image.Image, size=None) -> Image.Image:
@@ -240,13 +191,11 @@ def unsupported(name: str, kind: str) -> UnsupportedFileError:
     return UnsupportedFileError(f"{name}: unsupported file type ({kind}); give a PDF, PNG, JPEG or TIFF")
 
 
-def iter_pages(src, dpi: int = RENDER_DPI, pages=None, size=None,
-               pdf: PdfPages | None = None) -> Iterator[tuple[int, Image.Image]]:
+def iter_pages(src, dpi: int = RENDER_DPI, pages=None, size=None) -> Iterator[tuple[int, Image.Image]]:
     """Yield (page number from 1, RGB page image) for a PDF or image source; raises `InputError` on bad input.
     `pages` (e.g. `range(1, 33)`) restricts to those page numbers, so a long document can be split into chunks.
     With `size` (height, width) every page comes at exactly that size, PDF pages rendered straight to it;
-    `image.info["frame_size"]` is then the page's size at `dpi` (PDF) or in pixels (image). `pdf`: `open_pages(src)`
-    when the caller renders or reads the pages again (the page objects are then left loaded; see `PdfPages`)."""
+    `image.info["frame_size"]` is then the page's size at `dpi` (PDF) or in pixels (image)."""
     name, data = read_source(src)
     if isinstance(data, Image.Image):
         _check_pixels(name, *data.size)
@@ -256,7 +205,7 @@ def iter_pages(src, dpi: int = RENDER_DPI, pages=None, size=None,
     if kind == "empty":
         raise EmptyInputError(f"{name}: the file is empty")
     if kind == "pdf":
-        yield from _pdf_pages(name, data, dpi, pages, size, pdf)
+        yield from _pdf_pages(name, data, dpi, pages, size)
     elif kind in IMAGE_KINDS:
         yield from ((i, fit_to(im, size)) for i, im in _image_pages(name, data, pages))
     else:

@@ -18,7 +18,7 @@ from PIL import Image
 
 from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, REDACTED, RENDER_DPI, PageResult,
                             TooManyPagesError, models_dir)
-from .ingest import iter_pages, open_pages, source_name
+from .ingest import iter_pages, source_name
 
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
@@ -521,9 +521,8 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     if (audit or model.boxes is not None) and hasattr(src, "read"):  # the audit, and the boxes stage's second
         src = src.read()  # render of redacted pages, read the document again: read a file object once
     batch: list[tuple[int, Image.Image, float]] = []
-    pdf = open_pages(src) if audit or model.boxes is not None else None  # read again below: keep its pages loaded
-    page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size, pdf=pdf)
-    rerender = _second_render(src, dpi, pdf) if model.boxes is not None else None
+    page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
+    rerender = _second_render(src, dpi) if model.boxes is not None else None
     doc_audit = None
     try:
         while True:
@@ -535,30 +534,23 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
                 batch.append((nxt[0], nxt[1], (time.perf_counter() - t0) * 1000))
                 if audit and doc_audit is None:
                     from redactclf.audit import DocumentAudit
-                    doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages, pdf=pdf)
+                    doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages)
             if batch and (nxt is None or len(batch) >= batch_size):
                 yield from _run_batch(name, batch, model, debug, threshold, doc_audit, rerender)
-                for n, *_ in batch if pdf is not None else ():
-                    pdf.release(n)
                 batch = []
             if nxt is None:
                 return
     finally:
         if doc_audit is not None:
             doc_audit.close()
-        if pdf is not None:
-            pdf.close()
 
 
-def _second_render(src, dpi: int, pdf=None):
+def _second_render(src, dpi: int):
     """`(page numbers, size) -> {page: image}`: the boxes stage's render of redacted pages at the map's size.
-    From `pdf` (`ingest.PdfPages`) for a PDF: the page objects the classifier rendered, whose images pdfium has
-    decoded already. An image file is read once, when first needed, not again for every batch."""
+    A file is read once, when first needed, not again for every batch."""
     held = {}
 
     def render(nums, size):
-        if pdf is not None:
-            return {n: pdf.render(n, dpi, size) for n in nums}
         if "data" not in held:
             held["data"] = Path(src).read_bytes() if isinstance(src, (str, Path)) else src
         return dict(iter_pages(held["data"], dpi=dpi, pages=set(nums), size=size))
