@@ -321,7 +321,7 @@ def classify_task(task: tuple, model=None, thumbs_dir=None, audit: bool = False,
     path, start, stop = task
     model = model or _WORKER["model"]
     rows = []
-    try:  # 8 pages a batch: 16 took a worker's peak memory from 0.93 GB to 1.67 GB (the map's activations), no faster
+    try:  # 8 pages a batch: 16 took a worker's peak memory from 0.93 GB to 1.67 GB (the networks' activations), no faster
         for r in iter_classify(path, model=model, pages=range(start, stop), debug=thumbs_dir is not None, batch_size=8,
                                audit=audit, show_leaked_text=show_leaked_text):
             row = dataclasses.replace(r, debug=None).to_dict()  # what the pipeline says (the page image left out)
