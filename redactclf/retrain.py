@@ -312,6 +312,7 @@ def _start(run_dir, dest, labels, min_new_labels, opts: dict, say):
 
 def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int = 3, freeze_epochs: int | None = None,
             lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, draw_frac: float = 0.4, hard: int = 2, n_synth: int = 500,
+            full_pages: int = 80, wise_alpha: float = 0.5,
             labels=None, base: pd.DataFrame | None = None, exam: pd.DataFrame | None = None, exam_dir=None,
             box_pages=None, valid_pages: pd.DataFrame | None = None, dest=None, rule: dict | None = None,
             space: str | None = None, api=None, token: str | None = None, topup_root=None, say=print) -> dict:
@@ -319,7 +320,9 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
     deploy (with `space`), recorded step by step in `run_dir/record.json` (default `runs/retrain-<time>`).
     `resume`: a run folder to finish (its recorded options win). `base` (the classifier's page table), `exam`,
     `box_pages` (to score the boxes stage on), `valid_pages` (to calibrate on): the recipe's when None (pass them
-    again on resume). `rule`: the gate's (default `EXAM_GATE`). `api`/`token` go to `deploy`."""
+    again on resume). `rule`: the gate's (default `EXAM_GATE`). `api`/`token` go to `deploy`. `full_pages` and
+    `wise_alpha` are the shipped model's recipe (`04_train`): pages redacted whole drawn into the recipe's table, and
+    the tuning blended halfway back toward the shipped weights it started from."""
     if resume:
         run_dir = Path(resume)
         log = RunLog(run_dir)
@@ -334,6 +337,7 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
         run_dir = Path(run_dir or repo_root() / "runs" / f"retrain-{time.strftime('%Y%m%d-%H%M%S')}")
         opts = {"min_new_labels": min_new_labels, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr,
                 "lr_mult": lr_mult, "bs": bs, "draw_frac": draw_frac, "hard": hard, "n_synth": n_synth,
+                "full_pages": full_pages, "wise_alpha": wise_alpha,
                 "dest": str(dest), "rule": rule, "space": space, "exam_dir": str(exam_dir or repo_root() / "runs" / "exam"),
                 "topup_root": topup_root and str(topup_root)}
         log, lab = _start(run_dir, dest, labels, min_new_labels, opts, say)
@@ -351,7 +355,8 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
 
     def table():
         if "t" not in memo:
-            b = base if base is not None else train_mod.pool_recipe_table(o["n_synth"], o["draw_frac"], size)
+            b = base if base is not None else train_mod.pool_recipe_table(o["n_synth"], o["draw_frac"], size,
+                                                                           o.get("full_pages", 0))
             topup = [Path(p) for p in (log.entry("synth") or {}).get("outputs", {}).get("pages", [])]
             memo["t"] = retrain_table(b, lab, topup)
         return memo["t"]
@@ -383,11 +388,12 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
         try:
             _, trec = train_mod.train_run(table(), run_dir, epochs=ep, freeze_epochs=fz, lr=o["lr"], lr_mult=o["lr_mult"],
                                           bs=o["bs"], size=size, init_from=init, real_repeat=o["hard"],
-                                          repeat_origin=("pool-hard", "reviewed"), max_imbalance=0.7)
+                                          repeat_origin=("pool-hard", "reviewed"), max_imbalance=0.7,
+                                          wise_alpha=o.get("wise_alpha", 1.0), wise_from=o.get("init"))
         finally:  # train_run writes record.json with its own keys only: put the run's back, crash or not
             log.write({**log.read(), **before})
         trec["params"].update(epochs=o["epochs"], freeze_epochs=o["freeze_epochs"], init_from=o.get("init"),
-                              resumed=resumed)
+                              resumed=resumed, full_pages=o.get("full_pages", 0))
         log.update(**trec)
         _, last = train_progress(run_dir)
         return "done", {"checkpoint": last and _rel(last, run_dir), "init_from": o.get("init"), "resumed": resumed,

