@@ -850,11 +850,13 @@ def calibration_leak(run_dir, valid: pd.DataFrame | None = None) -> list[str]:
 
 
 def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
-                       valid: pd.DataFrame | None = None, synth_paths=None, full_page_n: int = 100) -> dict:
+                       valid: pd.DataFrame | None = None, synth_paths=None, full_page_n: int = 100, onnx=None) -> dict:
     """Export, calibrate, examine and gate the page classifier in `run_dir` (a `train_run` folder); ship it into
     `dest` (default `models/`) on a pass, keeping the shipped boxes stage (scored again on `synth_paths`).
     The record also gets `full_page_check` (`interpret.full_page_recall` on `full_page_n` pages; 0 skips it):
-    the exam has no page redacted whole, so the card says apart how many such pages the model finds."""
+    the exam has no page redacted whole, so the card says apart how many such pages the model finds. `onnx`: the
+    run's ONNX export when the caller has made it (`retrain`'s export step), else it is exported here; the parity
+    check compares it with `model.pkl` either way."""
     from redactclf.interpret import exam_pages, predict_pages
     run_dir, dest = Path(run_dir), Path(dest or models_dir())
     exam_dir = Path(exam_dir or repo_root() / "runs" / "exam")
@@ -862,7 +864,7 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
     size = tuple(record["params"]["input_size"])
     pages = exam_pages() if pages is None else pages
     valid = _valid_pages(valid)  # read once: the band is fitted on it and it is checked against the training pages
-    onnx = export_onnx(run_dir / "model.pkl", size=size)
+    onnx = Path(onnx) if onnx else export_onnx(run_dir / "model.pkl", size=size)
     sample = [im for p in pages.path[:8] for _, im in iter_pages(p, pages={1}, size=size)]
     diff = onnx_max_diff(run_dir / "model.pkl", onnx, sample)
     record["calibration"] = review_calibration(onnx, valid)

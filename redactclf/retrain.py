@@ -409,7 +409,9 @@ def retrain(run_dir=None, *, resume=None, min_new_labels: int = 50, epochs: int 
         cached = exam_cache(o["exam_dir"], run_dir / "exam", pages.reset_index(drop=True), extra, dest)
         valid = valid_pages if valid_pages is not None or base is None else base[base.split == "valid"].assign(page=1)
         boxes = box_pages if box_pages is not None or base is not None else _report_pages()
+        made = run_dir / "model.onnx"  # the export step's
         rec = promote_classifier(run_dir, dest, rule, exam_dir=run_dir / "exam", valid=valid, synth_paths=boxes,
+                                 onnx=made if made.exists() else None,
                                  pages=pd.concat([pages, extra], ignore_index=True))
         prom, cand = rec["promotion"], rec["exam"]["models"]["candidate"]
         out = {"passed": prom["passed"], "reasons": prom["reasons"], "exam_pages": cand["all"]["n"],
