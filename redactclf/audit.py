@@ -418,21 +418,19 @@ def _without_jpx(data: bytes, pages=None) -> fitz.Document | None:
     return doc
 
 
-def pdf_leaks(pdf, show_text: bool = False, pages=None,
-              checkable: dict | None = None) -> dict[int, list[dict] | None] | None:
+def pdf_leaks(pdf, show_text: bool = False, pages=None) -> dict[int, list[dict] | None] | None:
     """Redactions that still have text underneath, for every 1-based page of a PDF (path, bytes or file object).
 
     Each page maps to a list of leaks `{"box": [x0, y0, x1, y1] in 100-dpi frame pixels, "type": a key of
     `LEAK_TYPES`, "hidden_chars": non-space characters hidden}`, plus `"text"` only with `show_text=True`.
     A page maps to `[]` when it was checked and nothing leaks, to `None` when it cannot be checked (no text layer,
     see `checkable_pages`). Returns None for an image: there is no file structure to check. `pages` (1-based
-    numbers) limits the check to those pages, so that a batch task of a long PDF checks only its own. `checkable`:
-    `checkable_pages` of those pages when the caller has the PDF open in pypdfium2 already (`DocumentAudit`)."""
+    numbers) limits the check to those pages, so that a batch task of a long PDF checks only its own.
+    `DocumentAudit.page_leaks` checks one page at a time the same way."""
     data = _pdf_data(pdf)
     if data is None:
         return None
-    if checkable is None:
-        checkable = checkable_pages(data, pages)
+    checkable = checkable_pages(data, pages)
     light = _without_jpx(data, {i for i, ok in checkable.items() if ok})
     try:
         with fitz.open(stream=data, filetype="pdf") as doc:

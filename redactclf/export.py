@@ -869,13 +869,14 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
     diff = onnx_max_diff(run_dir / "model.pkl", onnx, sample)
     record["calibration"] = review_calibration(onnx, valid)
     (run_dir / "record.json").write_text(json.dumps(record, indent=1, default=float))  # the band applies from here
-    cand = predict_pages(load_model(onnx), pages)
+    model = load_model(onnx)  # the exam and the full-page check read the same loaded network
+    cand = predict_pages(model, pages)
     cand.to_csv(run_dir / "exam.csv")
     record["exam"], record["promotion"] = exam_decision(examine(cand, pages, dest, exam_dir, rule), pages, cand,
                                                         run_dir, diff, rule, inherits=bool(record["params"].get("init_from")))
     if full_page_n:
         from redactclf.interpret import full_page_recall
-        record["full_page_check"] = {**full_page_recall(load_model(onnx), n=full_page_n),
+        record["full_page_check"] = {**full_page_recall(model, n=full_page_n),
                                      "how": f"05_interpret.full_page_recall(model, n={full_page_n}, seed=7)"}
     leak = calibration_leak(run_dir, valid)
     if leak:  # its "needs review" band and calibration figures would be read off pages it learned
