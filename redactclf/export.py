@@ -688,6 +688,12 @@ def _boxes_line(record: dict) -> str:
     fig = (f" On {s['pages']} held-out synthetic pages it finds {_pct(s['recall'])} of the {s['boxes']} boxes at"
            f" least 10 px tall (IoU ≥ 0.5); {_pct(s['precision'])} of the boxes it draws match one; the redacted"
            f" share is off by {s['share_mae_points']:.2f} points on average.") if s else ""
+    real = s.get("real_drawn")
+    if real and real["boxes"]:
+        fig += (f" On {real['pages']} real PDF pages labelled redacted, of the {real['boxes']} boxes drawn in the"
+                f" file at least 10 px tall it finds {_pct(real['recall'])} (IoU ≥ 0.5), and"
+                f" {_pct(real['precision'] or 0)} of its boxes there match one (a lower bound: a redaction in a"
+                f" scan's pixels is not drawn).")
     return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
             f" pages this model calls redacted, rendered again at 640x480, and gives their boxes and redacted shares;"
             f" it changes no verdict.{fig}")
@@ -800,9 +806,12 @@ def _shipped_box_scores(dest: Path, synth_paths) -> dict:
     return {**box_scores(load_model(dest / "model.onnx"), synth_paths), "code_commit": code_commit()}
 
 
-def rescore_boxes(dest=None, synth_paths=None) -> dict:
+def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None = None) -> dict:
     """Score the boxes stage shipped in `dest` (default `models/`) again on `synth_paths` (default the held-out
-    synthetic pages 600-899) with this checkout's `page_boxes`; rewrite its record and card. Returns the scores."""
+    synthetic pages 600-899) with this checkout's `page_boxes`, and on the boxes the PDF pages `real_pages` draw
+    (`interpret.drawn_box_scores`; e.g. the pool's test split, redacted PDF pages) when given; rewrite its record
+    and card. Returns the scores."""
+    from redactclf.interpret import drawn_box_scores
     from redactclf.redmap import synth_part
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
@@ -810,6 +819,8 @@ def rescore_boxes(dest=None, synth_paths=None) -> dict:
         raise ValueError(f"{dest} ships no boxes stage to score (see `add_boxes`)")
     paths = synth_part("report") if synth_paths is None else synth_paths
     record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
+    if real_pages is not None:
+        record["boxes_model"]["scores"]["real_drawn"] = drawn_box_scores(load_model(dest / "model.onnx"), real_pages)
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record["boxes_model"]["scores"]

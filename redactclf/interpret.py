@@ -21,7 +21,7 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
            'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
-           'reliability_plot', 'iou', 'map_outputs', 'box_scores', 'fit_box_params']
+           'reliability_plot', 'iou', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_boxes', 'drawn_box_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -523,3 +523,37 @@ def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | No
         if key is None or k > key:
             best, key = {**params, "recall": s["recall"], "share_mae": s["share_mae"]}, k
     return best
+
+# %% ../nbs/05_interpret.ipynb #59699640
+def drawn_boxes(path, page: int, light: float = 0.9) -> list[list[float]]:
+    """The opaque filled rectangles page `page` (1-based) of a PDF draws (`audit._filled_rects`) with every fill
+    channel under `light` and less than half the page, in 100-dpi frame pixels: the redaction boxes of a
+    born-digital page labelled redacted."""
+    import fitz
+
+    from redactclf.audit import _filled_rects, _fitz_to_frame
+    with fitz.open(path) as doc:
+        pg = doc[page - 1]
+        return [_fitz_to_frame(pg, r) for r in _filled_rects(pg) if max(r.fill) < light and abs(r) < 0.5 * abs(pg.rect)]
+
+
+def drawn_box_scores(model, pages: pd.DataFrame, min_h: int = 10, min_iou: float = 0.5) -> dict:
+    """Recall of the drawn boxes at least `min_h` px tall (`drawn_boxes`, IoU >= `min_iou`) and precision of the
+    boxes `classify` gives, on the `pages` (rows with `path`, `page`, `source`; PDF pages labelled redacted) that
+    draw any, overall and by source."""
+    from redactclf.predict import classify
+    rows = []
+    for r in pages.itertuples():
+        truth = drawn_boxes(r.path, int(r.page))
+        if not truth:
+            continue
+        pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in classify(r.path, model=model, pages=[int(r.page)])[0].boxes]
+        found = [max((iou(t, p) for p in pred), default=0.0) >= min_iou for t in truth if t[3] - t[1] >= min_h]
+        hits = [max((iou(t, p) for t in truth), default=0.0) >= min_iou for p in pred]
+        rows.append({"source": r.source, "found": sum(found), "boxes": len(found), "hits": sum(hits), "pred": len(hits)})
+    def rates(d: pd.DataFrame) -> dict:
+        n, m = int(d.boxes.sum()), int(d.pred.sum())
+        return {"pages": len(d), "boxes": n, "recall": d.found.sum() / n if n else None,
+                "predicted_boxes": m, "precision": d.hits.sum() / m if m else None}
+    d = pd.DataFrame(rows, columns=["source", "found", "boxes", "hits", "pred"])
+    return {**rates(d), "by_source": {s: rates(g) for s, g in d.groupby("source")}}

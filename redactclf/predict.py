@@ -25,7 +25,8 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
            'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles',
            'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape',
-           'snap_boxes', 'join_pieces', 'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
+           'snap_boxes', 'join_pieces', 'glyph_sized', 'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes',
+           'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -476,12 +477,21 @@ def join_pieces(small: np.ndarray, shapes: list, paper: int = 232, tol: int = 1,
     return out
 
 
+def glyph_sized(box, glyph_px: int = 7) -> bool:
+    """Whether a box (x0, y0, x1, y1, ...) of a 640x480 page is a glyph's blob rather than a redaction: shorter
+    than `glyph_px` (a line of 10-pt type is about 8 px tall there) and narrower than 1.5 times its height."""
+    h = box[3] - box[1]
+    return h < glyph_px and box[2] - box[0] < 1.5 * h
+
+
 def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
-               close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5) -> dict:
+               close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5,
+               glyph_px: int = 7) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
-    A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's)."""
+    A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
+    box only if it is not `glyph_sized` (a bold letter whose counters were filled)."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
@@ -493,6 +503,7 @@ def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool,
         regions = [r for r in regions if r[4] >= seed]
     if snap:
         regions = snap_boxes(small, regions)
+    regions = [r for r in regions if not glyph_sized(r, glyph_px)]
     mask = np.zeros((h, w), bool)
     for x0, y0, x1, y1, _ in regions:
         mask[y0:y1, x0:x1] = True
