@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import LABELS, repo_root
+from .core import LABELS, REDACTED, repo_root
 
 # %% auto #0
 __all__ = ['POOL_SPLIT_FILE', 'sha256_file', 'real_sample_dir', 'real_items', 'synth_items', 'real_test_docs', 'assign_splits',
-           'real_pool_dir', 'pool_items', 'choose_test_groups', 'make_pool_split', 'pool_table', 'DataValidationError',
-           'validate', 'drop_duplicates_found', 'synth_table', 'snapshot']
+           'real_pool_dir', 'pool_items', 'choose_test_groups', 'make_pool_split', 'pool_table', 'drawn_boxes',
+           'pool_drawn_boxes', 'DataValidationError', 'validate', 'drop_duplicates_found', 'synth_table', 'snapshot']
 
 # %% ../nbs/03_dataset.ipynb #80539b7c
 def sha256_file(path) -> str:
@@ -130,6 +130,27 @@ def pool_table(root=None, split_file=None) -> pd.DataFrame:
     split = pd.read_csv(split_file or repo_root() / POOL_SPLIT_FILE)
     df = pool_items(root).merge(split[["page_id", "split"]], on="page_id", how="inner")
     return df.reset_index(drop=True)
+
+# %% ../nbs/03_dataset.ipynb #6b38154d
+def drawn_boxes(path, page: int, light: float = 0.9, relative: bool = False) -> list[list[float]]:
+    """The opaque filled rectangles page `page` (1-based) of a PDF draws (`audit._filled_rects`) with every fill
+    channel under `light` and less than half the page, in 100-dpi frame pixels (as a share of the page's width
+    and height with `relative`): the redaction boxes of a born-digital page labelled redacted."""
+    import fitz
+
+    from redactclf.audit import _SCALE, _filled_rects, _fitz_to_frame
+    with fitz.open(path) as doc:
+        pg = doc[page - 1]
+        boxes = [_fitz_to_frame(pg, r) for r in _filled_rects(pg) if max(r.fill) < light and abs(r) < 0.5 * abs(pg.rect)]
+        W, H = pg.rect.width * _SCALE, pg.rect.height * _SCALE
+    return [[x0 / W, y0 / H, x1 / W, y1 / H] for x0, y0, x1, y1 in boxes] if relative else boxes
+
+
+def pool_drawn_boxes(pool: pd.DataFrame) -> dict[str, list]:
+    """`drawn_boxes` (`relative`) of the pool's redacted PDF pages that draw any, by `page_id`."""
+    rows = pool[(pool.kind == "pdf") & (pool.label == REDACTED)]
+    found = {r.page_id: drawn_boxes(r.path, int(r.page), relative=True) for r in rows.itertuples()}
+    return {k: v for k, v in found.items() if v}
 
 # %% ../nbs/03_dataset.ipynb #6a766a1d
 class DataValidationError(Exception):

@@ -21,7 +21,7 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
            'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
-           'reliability_plot', 'iou', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_boxes', 'drawn_box_scores']
+           'reliability_plot', 'iou', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_box_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -525,22 +525,11 @@ def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | No
     return best
 
 # %% ../nbs/05_interpret.ipynb #59699640
-def drawn_boxes(path, page: int, light: float = 0.9) -> list[list[float]]:
-    """The opaque filled rectangles page `page` (1-based) of a PDF draws (`audit._filled_rects`) with every fill
-    channel under `light` and less than half the page, in 100-dpi frame pixels: the redaction boxes of a
-    born-digital page labelled redacted."""
-    import fitz
-
-    from redactclf.audit import _filled_rects, _fitz_to_frame
-    with fitz.open(path) as doc:
-        pg = doc[page - 1]
-        return [_fitz_to_frame(pg, r) for r in _filled_rects(pg) if max(r.fill) < light and abs(r) < 0.5 * abs(pg.rect)]
-
-
 def drawn_box_scores(model, pages: pd.DataFrame, min_h: int = 10, min_iou: float = 0.5) -> dict:
     """Recall of the drawn boxes at least `min_h` px tall (`drawn_boxes`, IoU >= `min_iou`) and precision of the
     boxes `classify` gives, on the `pages` (rows with `path`, `page`, `source`; PDF pages labelled redacted) that
     draw any, overall and by source."""
+    from redactclf.dataset import drawn_boxes
     from redactclf.predict import classify
     rows = []
     for r in pages.itertuples():

@@ -322,6 +322,11 @@ class MapDataset(torch.utils.data.Dataset):
         if row.kind == "draw":
             img, mask, _ = draw_redactions(img, rng)
             return img, mask, 1.0
+        if row.kind == "pool-drawn":  # a real redacted page with the boxes its PDF draws (shares of the page)
+            mask = Image.new("L", img.size, 0)
+            for x0, y0, x1, y1 in json.loads(row.boxes):
+                ImageDraw.Draw(mask).rectangle((x0 * img.width, y0 * img.height, x1 * img.width, y1 * img.height), fill=255)
+            return img, np.asarray(mask), 1.0
         if row.kind == "lookalike":
             return draw_lookalikes(img, rng), np.zeros((img.height, img.width), np.uint8), 0.0
         red = row.label == REDACTED
@@ -444,10 +449,15 @@ def hard_pages(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, draw_frac: float = 0.6,
-                   seed: int = 0, hard: int = 1, lookalike_frac: float = 0.0) -> pd.DataFrame:
+                   seed: int = 0, hard: int = 1, lookalike_frac: float = 0.0, drawn: dict | None = None) -> pd.DataFrame:
     """Items of one split: its pool pages (`hard_pages` `hard` times), drawn copies of `draw_frac` of its clean
-    pages, `lookalike_frac` of them with drawn look-alikes (still clean), and `synth` pages."""
-    rows = pool[pool.split == split].assign(kind="pool", cache_idx=lambda d: d.index)
+    pages, `lookalike_frac` of them with drawn look-alikes (still clean), and `synth` pages. `drawn`: the boxes
+    redacted PDF pages draw (`dataset.pool_drawn_boxes`); those pages become `pool-drawn` items with their mask."""
+    rows = pool[pool.split == split].assign(kind="pool", cache_idx=lambda d: d.index, boxes=None)
+    if drawn:
+        has = rows.page_id.isin(list(drawn))
+        rows.loc[has, "kind"] = "pool-drawn"
+        rows.loc[has, "boxes"] = [json.dumps(drawn[p]) for p in rows.page_id[has]]
     clean = rows[rows.label != REDACTED]
     draws = clean.sample(frac=draw_frac, random_state=seed).assign(kind="draw", label=REDACTED)
     looks = clean.sample(frac=lookalike_frac, random_state=seed + 1).assign(kind="lookalike")
@@ -455,7 +465,7 @@ def training_table(pool: pd.DataFrame, split: str, synth: list | None = None, dr
     if synth:
         parts.append(pd.DataFrame({"kind": "synth", "path": [str(p) for p in synth],
                                    "label": [Path(p).parent.name for p in synth], "page_id": [Path(p).stem for p in synth]}))
-    cols = ["kind", "page_id", "path", "label", "cache_idx"]
+    cols = ["kind", "page_id", "path", "label", "cache_idx", "boxes"]
     return pd.concat(parts, ignore_index=True).reindex(columns=cols)
 
 # %% ../nbs/04a_redmap.ipynb #03749be9
@@ -529,14 +539,18 @@ def synth_part(name: str, root=None) -> list[Path]:
     return synth_map_pages(root)[start:stop]
 
 
-def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, lookalike_frac: float = 0.0):
-    """(pool, render cache, train table, valid table) of the recipe; the same every time it is called."""
-    from redactclf.dataset import pool_table
+def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, lookalike_frac: float = 0.0,
+                  drawn_masks: bool = False):
+    """(pool, render cache, train table, valid table) of the recipe; the same every time it is called.
+    `drawn_masks`: the redacted PDF pages of train and valid that draw their boxes learn them as a mask."""
+    from redactclf.dataset import pool_drawn_boxes, pool_table
     pool = pool_table()
     cache = render_cache(pool, repo_root() / "data" / f"pool-{MAP_INPUT[0]}x{MAP_INPUT[1]}.npy")
     synth = synth_map_pages()
-    train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard, lookalike_frac=lookalike_frac)
-    valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac)
+    drawn = pool_drawn_boxes(pool[pool.split.isin(["train", "valid"])]) if drawn_masks else None
+    train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard, lookalike_frac=lookalike_frac,
+                           drawn=drawn)
+    valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac, drawn=drawn)
     return pool, cache, train, valid
 
 
@@ -563,9 +577,10 @@ def snapshot_tables(tables: dict, out_dir) -> str:
 
 
 def redmap_recipe(run_dir, epochs: int = 2, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
-                  draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10, lookalike_frac: float = 0.0):
+                  draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10, lookalike_frac: float = 0.0,
+                  drawn_masks: bool = False):
     """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
-    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac)
+    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac, drawn_masks)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
     learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init, lr_mult=lr_mult)
     record["snapshot_id"] = sid
