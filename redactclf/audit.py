@@ -22,9 +22,10 @@ from .core import RENDER_DPI
 from .ingest import read_source, sniff_kind
 
 # %% auto #0
-__all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'checkable_pages', 'page_text_chars',
-           'pdf_leaks', 'find_codes', 'normalize_code', 'has_label', 'ocr_engines', 'label_image', 'ocr_text',
-           'box_codes', 'box_style', 'code_table', 'audit_page', 'DocumentAudit']
+__all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'checkable_pages',
+           'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label', 'ocr_engines', 'label_image',
+           'ocr_text', 'box_codes', 'box_style', 'code_table', 'boxes_around', 'CodeBoxes', 'audit_page',
+           'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
 CHECKABLE_MIN_CHARS = 20  # a page has a text layer from this many non-space characters (as in real-pool/documents.csv)
@@ -826,6 +827,72 @@ def code_table(records: Iterable) -> list[dict]:
                     row["pages"].append(where)
     last = {"unreadable": 1, "none": 2}
     return sorted(rows.values(), key=lambda r: (last.get(r["code"], 0), -r["count"], r["code"]))
+
+# %% ../nbs/07a_audit.ipynb #5a67c1e3
+CODE_BOX_LIGHT = 0.9  # a drawn box is a redaction's when every fill channel is under this (not white, not light shading)
+
+
+def _code_centres(chars: list) -> list[tuple[float, float]]:
+    """Frame-pixel centres of the exemption codes (not the word ones: "Referred"...) in a page's text chars."""
+    words = {name for _, name in _WORDS}
+    text = "".join(c for c, _ in chars)
+    out = []
+    for a, b, code in find_codes(text):
+        if code in words or b <= a:
+            continue
+        bx = np.array([box for _, box in chars[a:b]])
+        out.append(((bx[:, 0].min() + bx[:, 2].max()) / 2, (bx[:, 1].min() + bx[:, 3].max()) / 2))
+    return out
+
+
+def boxes_around(centres: list, rects: list) -> list[list[float]]:
+    """For each centre (x, y), the smallest rect (x0, y0, x1, y1) holding it, once each, in order."""
+    out = []
+    for x, y in centres:
+        inside = [r for r in rects if r[0] <= x <= r[2] and r[1] <= y <= r[3]]
+        if inside:
+            r = min(inside, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+            if r not in out:
+                out.append(r)
+    return out
+
+
+class CodeBoxes:
+    """`CodeBoxes(pdf)(page)`: the boxes (frame pixels) that a PDF (path or bytes) draws around an exemption code of
+    its text layer on 1-based `page`: opaque filled rectangles (`_filled_rects`) darker than `CODE_BOX_LIGHT` and
+    under half the page. Empty for a page without a text layer or without such a code."""
+
+    def __init__(self, pdf):
+        self.pdf = pdfium.PdfDocument(pdf)
+        self.data, self._fitz = pdf, None
+
+    def __call__(self, page: int) -> list[list[float]]:
+        pg = self.pdf[page - 1]
+        try:
+            tp = pg.get_textpage()
+            text = tp.get_text_range()
+            tp.close()
+            if not any(c not in {n for _, n in _WORDS} for *_, c in find_codes(text)):
+                return []
+            centres = _code_centres(_page_chars(pg))
+        finally:
+            pg.close()
+        if self._fitz is None:
+            try:
+                self._fitz = fitz.open(stream=self.data, filetype="pdf") if isinstance(self.data, bytes) else fitz.open(self.data)
+            except RuntimeError:  # PyMuPDF refuses a file pdfium reads: no drawings to look at, no evidence
+                self._fitz = False
+        if not self._fitz:
+            return []
+        fz = self._fitz[page - 1]
+        rects = [_fitz_to_frame(fz, r) for r in _filled_rects(fz)
+                 if max(r.fill) < CODE_BOX_LIGHT and abs(r) < 0.5 * abs(fz.rect)]
+        return boxes_around(centres, rects)
+
+    def close(self):
+        self.pdf.close()
+        if self._fitz:
+            self._fitz.close()
 
 # %% ../nbs/07a_audit.ipynb #31c773d3
 def audit_page(page_image: Image.Image, boxes: list, frame_size, text_chars: list | None = None,

