@@ -39,9 +39,9 @@ MAX_UPLOAD_MB = 50
 MAX_PAGES = 300
 COLUMNS = ["file", "page", "verdict", "p_redacted", "redacted share", "needs review", "status", "reason"]
 RECORD_FIELDS = ["source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "boxes",
-                 "frame_size", "warning", "status", "error"]
+                 "frame_size", "warning", "evidence", "status", "error"]
 CSV_FIELDS = ["source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "n_boxes",
-              "boxes", "frame_size", "warning", "status", "error"]
+              "boxes", "frame_size", "warning", "evidence", "status", "error"]
 AUDIT_COLUMNS = ["codes", "leaks"]  # with the audit: before "status"
 AUDIT_FIELDS = ["leak_check", "leaks"]  # with the audit: in each page's record (a leak's text only when asked for)
 AUDIT_CSV = ["codes", "leak_check", "n_leaks", "leaks"]

@@ -256,7 +256,7 @@ CREATE TABLE IF NOT EXISTS pages (path TEXT, page INTEGER, label TEXT, p_redacte
 """
 # what the pipeline says of a page besides its verdict; added to a store made before they existed
 PAGE_EXTRA = {"needs_review": "INTEGER", "boxes": "TEXT", "redacted_share": "REAL", "content_share": "REAL",
-              "frame_size": "TEXT", "leak_check": "TEXT", "leaks": "TEXT"}
+              "frame_size": "TEXT", "leak_check": "TEXT", "leaks": "TEXT", "evidence": "TEXT"}
 PAGE_FIELDS = ["page", "label", "p_redacted", "thumb", "warning", *PAGE_EXTRA]
 
 
@@ -293,12 +293,13 @@ class Store:
                   None if r.get("needs_review") is None else int(r["needs_review"]), json.dumps(r.get("boxes") or []),
                   r.get("redacted_share"), r.get("content_share"),
                   json.dumps(list(r["frame_size"])) if r.get("frame_size") else None, r.get("leak_check"),
-                  json.dumps(r.get("leaks") or []) if r.get("leak_check") else None) for r in rows])
+                  json.dumps(r.get("leaks") or []) if r.get("leak_check") else None, r.get("evidence")) for r in rows])
             self.db.execute("INSERT OR REPLACE INTO tasks VALUES (?,?,?)", (str(path), start, stop))
 
     def pages(self) -> list[tuple]:
         """(path, page, label, p_redacted, thumb, warning, needs_review, boxes, redacted_share, content_share,
-        frame_size, leak_check, leaks) of every page, boxes, frame and leaks as JSON text (leak_check NULL: not audited)."""
+        frame_size, leak_check, leaks, evidence) of every page, boxes, frame and leaks as JSON text (leak_check NULL: not
+        audited)."""
         return self.db.execute(f"SELECT path, {', '.join(PAGE_FIELDS)} FROM pages ORDER BY path, page").fetchall()
 
     def files(self) -> list[tuple]:
@@ -463,13 +464,13 @@ def _counts(values) -> str:
 
 
 def _page(row: tuple) -> dict:
-    path, n, lab, pr, th, w, review, boxes, share, content, frame, leak_check, leaks = row
+    path, n, lab, pr, th, w, review, boxes, share, content, frame, leak_check, leaks, evidence = row
     boxes = json.loads(boxes) if boxes else []
     leaks = json.loads(leaks) if leak_check and leaks else []
     rec = {"source": path, "page": n, "label": lab, "p_redacted": round(pr, 6),
            "needs_review": None if review is None else bool(review), "n_boxes": len(boxes), "redacted_share": share,
            "content_share": content, "boxes": boxes, "frame_size": json.loads(frame) if frame else None,
-           "status": "ok", "thumb": th, "warning": w or "",
+           "status": "ok", "thumb": th, "warning": w or "", "evidence": evidence or "",
            "leak_check": leak_check, "n_leaks": len(leaks) if leak_check else None, "leaks": leaks,
            "codes": None, "styles": None}  # leak_check None: the page was not audited
     if leak_check:
@@ -529,7 +530,7 @@ def _csv(path, rows, fields):
 
 
 PAGE_CSV = ["source", "page", "label", "p_redacted", "needs_review", "n_boxes", "redacted_share", "content_share",
-            "warning", "status", "codes", "styles", "leak_check", "n_leaks"]
+            "warning", "evidence", "status", "codes", "styles", "leak_check", "n_leaks"]
 DOC_CSV = ["source", "status", "error", "pages", "redacted_pages", "share", "redacted_area", "needs_review",
            "audited_pages", "codes", "leaks", "leak_pages", "not_checkable"]
 CODES_CSV = ["scope", "code", "count", "pages"]
@@ -657,7 +658,8 @@ def report_html(rep: dict) -> str:
         f'<figure><img src="{esc(p["thumb"])}" alt="{esc(Path(p["source"]).name)} page {p["page"]}">'
         f'<figcaption>{esc(Path(p["source"]).name)} p.{p["page"]} · P(redacted) {p["p_redacted"]:.2f} · '
         f'area {share_text(p["redacted_share"])}{" · <b>needs review</b>" if p["needs_review"] else ""}'
-        f'{" · " + esc(p["codes"]) if p.get("codes") else ""}{" · <b>LEAK</b>" if p.get("n_leaks") else ""}</figcaption></figure>'
+        f'{" · " + esc(p["codes"]) if p.get("codes") else ""}{" · <b>LEAK</b>" if p.get("n_leaks") else ""}'
+        f'{" · " + esc(p["evidence"]) if p.get("evidence") else ""}</figcaption></figure>'
         for p in rep["pages"] if p.get("thumb"))
     head = _headline(c, html=True)
     files = ["pages.csv", "documents.csv", "report.json", "summary.txt"] + ["codes.csv"] * bool(c.get("audited_pages"))

@@ -22,7 +22,7 @@ LONG_RUN = 20  # pages from which `classify` shows a progress bar (on stderr)
 
 def page_line(r) -> str:
     """The plain output line of one page: file, page, verdict, P(redacted), redacted share ("-" when the model
-    measured none) and number of boxes, then "needs review" and the page's warning when it has them.
+    measured none) and number of boxes, then "needs review", the page's warning and the evidence from the file (`evidence`) when it has them.
     An audited page (`leak_check` set) adds its codes, its leak check and the warnings of its boxes; the hidden
     text only when the pipeline was asked for it (`show_leaked_text`)."""
     from redactclf.batch import share_text
@@ -34,6 +34,8 @@ def page_line(r) -> str:
         parts.append("needs review")
     if r.warning:
         parts.append(f"warning: {r.warning}")
+    if r.evidence:
+        parts.append(f"evidence: {r.evidence}")
     parts += [f"warning: {w}" for w in dict.fromkeys(b.get("warning") for b in r.boxes) if w]
     return "\t".join(parts)
 
