@@ -481,7 +481,7 @@ def _pipeline_lines(record: dict) -> str:
     """Card lines for the pipeline changes examined with this model (`exam_pipeline_change`)."""
     return "".join(f"\n- **Pipeline change `{e['name']}`** ({'passed' if e['passed'] else 'refused'}, {e['date'][:10]}): on"
                    f" {e['pages']} exam pages its accuracy went from {_pct(e['accuracy'].get('shipped'))} to"
-                   f" {_pct(e['accuracy']['candidate'])} ({e['changed_pages']} verdicts changed; record in"
+                   f" {_pct(e['accuracy']['candidate'])} ({e['changed_pages']} verdict{'s' * (e['changed_pages'] != 1)} changed; record in"
                    f" `docs/run-records/{e['name']}`)." for e in record.get("pipeline_exams", []))
 
 
