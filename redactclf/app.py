@@ -181,12 +181,13 @@ def leaks_cell(rec: dict) -> str:
 
 def table_row(rec: dict, audit: bool = False) -> list:
     """The results table's row (`columns(audit)`) of a page record: an error keeps the columns, its reason in the
-    last. With `audit`, the page's codes and leaks, and the reason adds the warnings of its boxes (pixelated, blurred)."""
+    last, and a page's warning and evidence from the file there. With `audit`, the page's codes and leaks, and the
+    reason adds the warnings of its boxes (pixelated, blurred)."""
     if rec["status"] != "ok":
         return [rec["source"], None, "", None, "-", ""] + ["", ""] * audit + [rec["status"], rec["error"]]
     row = [rec["source"], rec["page"], rec["label"], round(rec["p_redacted"], 4), share_text(rec["redacted_share"]),
            "yes" if rec["needs_review"] else "no"]
-    reasons = [rec["warning"]]
+    reasons = [rec["warning"], rec.get("evidence")]
     if audit:
         row += [codes_text(page_code_table([rec])) or "-" if rec.get("leak_check") else "", leaks_cell(rec)]
         reasons += [b.get("warning") for b in rec["boxes"] or []]
