@@ -268,7 +268,7 @@ def _uploaded_path(f) -> str:
 def classify_pages(files: list[gr.FileData], audit: bool = False) -> dict:
     """Verdict for every page of the uploaded PDFs or page images, as plain JSON:
     summary, counts, model version and one record per page (`RECORD_FIELDS`: source, page, label, p_redacted,
-    needs_review, redacted_share, content_share, boxes, frame_size, warning, status, error).
+    needs_review, redacted_share, content_share, boxes, frame_size, warning, evidence, status, error).
     `audit=True` (slower) adds each page's `leak_check` and `leaks` (box, type, hidden_chars; never the text) and
     each box's style, code and warning."""
     if not isinstance(files, (list, tuple)):

@@ -7,7 +7,7 @@ from gradio_client import handle_file
 from leaky import SECRET, leaky_memo
 
 FIELDS = {"source", "page", "label", "p_redacted", "needs_review", "redacted_share", "content_share", "boxes",
-          "frame_size", "warning", "status", "error"}
+          "frame_size", "warning", "evidence", "status", "error"}
 
 
 def lean(client, *paths):
