@@ -830,15 +830,15 @@ def code_table(records: Iterable) -> list[dict]:
 
 # %% ../nbs/07a_audit.ipynb #5a67c1e3
 CODE_BOX_LIGHT = 0.9  # a drawn box is a redaction's when every fill channel is under this (not white, not light shading)
+_WORD_CODES = frozenset(name for _, name in _WORDS)  # "Referred", "Duplicate"...: prose uses them too
 
 
 def _code_centres(chars: list) -> list[tuple[float, float]]:
     """Frame-pixel centres of the exemption codes (not the word ones: "Referred"...) in a page's text chars."""
-    words = {name for _, name in _WORDS}
     text = "".join(c for c, _ in chars)
     out = []
     for a, b, code in find_codes(text):
-        if code in words or b <= a:
+        if code in _WORD_CODES or b <= a:
             continue
         bx = np.array([box for _, box in chars[a:b]])
         out.append(((bx[:, 0].min() + bx[:, 2].max()) / 2, (bx[:, 1].min() + bx[:, 3].max()) / 2))
@@ -872,7 +872,7 @@ class CodeBoxes:
             tp = pg.get_textpage()
             text = tp.get_text_range()
             tp.close()
-            if not any(c not in {n for _, n in _WORDS} for *_, c in find_codes(text)):
+            if not any(c not in _WORD_CODES for *_, c in find_codes(text)):
                 return []
             centres = _code_centres(_page_chars(pg))
         finally:
