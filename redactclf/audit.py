@@ -24,7 +24,7 @@ from .ingest import read_source, sniff_kind
 # %% auto #0
 __all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'checkable_pages',
            'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label', 'ocr_engines', 'label_image',
-           'ocr_text', 'box_codes', 'box_style', 'code_table', 'boxes_around', 'CodeBoxes', 'audit_page',
+           'ocr_text', 'box_codes', 'box_style', 'code_table', 'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page',
            'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
@@ -845,6 +845,12 @@ def _code_centres(chars: list) -> list[tuple[float, float]]:
     return out
 
 
+def dark_rects(page: fitz.Page, light: float = CODE_BOX_LIGHT) -> list[list[float]]:
+    """The opaque filled rectangles a PDF page draws (`_filled_rects`) with every fill channel under `light` and less
+    than half the page, in 100-dpi frame pixels: on a page labelled redacted, its redaction boxes."""
+    return [_fitz_to_frame(page, r) for r in _filled_rects(page) if max(r.fill) < light and abs(r) < 0.5 * abs(page.rect)]
+
+
 def boxes_around(centres: list, rects: list) -> list[list[float]]:
     """For each centre (x, y), the smallest rect (x0, y0, x1, y1) holding it, once each, in order."""
     out = []
@@ -884,10 +890,7 @@ class CodeBoxes:
                 self._fitz = False
         if not self._fitz:
             return []
-        fz = self._fitz[page - 1]
-        rects = [_fitz_to_frame(fz, r) for r in _filled_rects(fz)
-                 if max(r.fill) < CODE_BOX_LIGHT and abs(r) < 0.5 * abs(fz.rect)]
-        return boxes_around(centres, rects)
+        return boxes_around(centres, dark_rects(self._fitz[page - 1]))
 
     def close(self):
         self.pdf.close()

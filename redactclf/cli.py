@@ -22,7 +22,8 @@ LONG_RUN = 20  # pages from which `classify` shows a progress bar (on stderr)
 
 def page_line(r) -> str:
     """The plain output line of one page: file, page, verdict, P(redacted), redacted share ("-" when the model
-    measured none) and number of boxes, then "needs review", the page's warning and the evidence from the file (`evidence`) when it has them.
+    measured none) and number of boxes, then "needs review", the page's warning and the evidence from the file
+    (`evidence`) when it has them.
     An audited page (`leak_check` set) adds its codes, its leak check and the warnings of its boxes; the hidden
     text only when the pipeline was asked for it (`show_leaked_text`)."""
     from redactclf.batch import share_text

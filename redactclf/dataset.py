@@ -132,16 +132,15 @@ def pool_table(root=None, split_file=None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 # %% ../nbs/03_dataset.ipynb #6b38154d
-def drawn_boxes(path, page: int, light: float = 0.9, relative: bool = False) -> list[list[float]]:
-    """The opaque filled rectangles page `page` (1-based) of a PDF draws (`audit._filled_rects`) with every fill
-    channel under `light` and less than half the page, in 100-dpi frame pixels (as a share of the page's width
-    and height with `relative`): the redaction boxes of a born-digital page labelled redacted."""
+def drawn_boxes(path, page: int, relative: bool = False) -> list[list[float]]:
+    """`audit.dark_rects` of page `page` (1-based) of a PDF, in 100-dpi frame pixels (as a share of the page's
+    width and height with `relative`): the redaction boxes of a born-digital page labelled redacted."""
     import fitz
 
-    from redactclf.audit import _SCALE, _filled_rects, _fitz_to_frame
+    from redactclf.audit import _SCALE, dark_rects
     with fitz.open(path) as doc:
         pg = doc[page - 1]
-        boxes = [_fitz_to_frame(pg, r) for r in _filled_rects(pg) if max(r.fill) < light and abs(r) < 0.5 * abs(pg.rect)]
+        boxes = dark_rects(pg)
         W, H = pg.rect.width * _SCALE, pg.rect.height * _SCALE
     return [[x0 / W, y0 / H, x1 / W, y1 / H] for x0, y0, x1, y1 in boxes] if relative else boxes
 

@@ -274,14 +274,17 @@ def _shipped_exam(pages: pd.DataFrame, dest: Path, exam_dir: Path) -> pd.DataFra
     return predict_pages(load_model(dest / "model.onnx"), pages) if shipped_version else None
 
 
-def examine(cand: pd.DataFrame, pages: pd.DataFrame, dest: Path, exam_dir: Path, rule: dict = EXAM_GATE) -> dict:
+def examine(cand: pd.DataFrame, pages: pd.DataFrame, dest: Path, exam_dir: Path, rule: dict = EXAM_GATE,
+            shipped: pd.DataFrame | None = None) -> dict:
     """A candidate's exam verdicts `cand` beside the shipped model's (head to head on the pages neither trained
-    on: `fair`) and the dark-box baseline's: {"sides", "pair", "fair", "mcnemar"}."""
+    on: `fair`) and the dark-box baseline's: {"sides", "pair", "fair", "mcnemar"}. `shipped`: the shipped model's
+    verdicts when given (e.g. before a change of the pipeline), else `_shipped_exam`'s."""
     from redactclf.interpret import exam_side, paired_comparison
     sides = {"candidate": exam_side(pages, cand, sets=rule["sets"])}
     if (exam_dir / "baseline.csv").exists():
         sides["baseline"] = exam_side(pages, pd.read_csv(exam_dir / "baseline.csv", index_col=0), sets=rule["sets"])
-    cur_pred, fair, pair = _shipped_exam(pages, dest, exam_dir), None, None
+    cur_pred = shipped if shipped is not None else _shipped_exam(pages, dest, exam_dir)
+    fair, pair = None, None
     if cur_pred is not None:
         fair = unseen_by_shipped(pages.assign(n=range(len(pages))), dest).n.values
         fair = np.isin(np.arange(len(pages)), fair) | (pages.set != "real-sample").values
@@ -927,8 +930,6 @@ def exam_pipeline_change(name: str, before, dest=None, rule: dict = EXAM_GATE, e
     checkout's pipeline against `before` (its verdicts before the change: a frame or a CSV, e.g. its run record's
     `exam.csv`), by `rule`. Writes `out_dir` (default `docs/run-records/<name>`: `exam.csv`, `record.json`,
     `reliability.png`), adds the result to `model.json`'s `pipeline_exams` and the card; returns that entry."""
-    import tempfile
-
     from redactclf.interpret import exam_pages, predict_pages
     from redactclf.train import code_commit
     dest, pages = Path(dest or models_dir()), exam_pages() if pages is None else pages
@@ -937,12 +938,7 @@ def exam_pipeline_change(name: str, before, dest=None, rule: dict = EXAM_GATE, e
     model = load_model(dest / "model.onnx")
     before = before if isinstance(before, pd.DataFrame) else pd.read_csv(before, index_col=0)
     after = predict_pages(model, pages)
-    with tempfile.TemporaryDirectory() as tmp:  # the shipped side of the exam is `before`, not run again
-        baseline = Path(exam_dir or repo_root() / "runs" / "exam") / "baseline.csv"
-        if baseline.exists():
-            shutil.copy(baseline, Path(tmp) / "baseline.csv")
-        before.assign(model=model.version).to_csv(Path(tmp) / "shipped-classifier.csv")
-        ex = examine(after, pages, dest, Path(tmp), rule)
+    ex = examine(after, pages, dest, Path(exam_dir or repo_root() / "runs" / "exam"), rule, shipped=before)
     exam, promotion = exam_decision(ex, pages, after, out, 0.0, rule)
     after.to_csv(out / "exam.csv")
     side = exam["head_to_head"] or exam["models"]

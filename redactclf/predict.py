@@ -633,8 +633,8 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
     x = normalize(small)
     t1 = time.perf_counter()
     probs, cells = model.run_batch(x)
-    known = [code_boxes(page) if code_boxes else [] for page, _, _ in batch]  # codes printed in drawn boxes
     t2 = time.perf_counter()
+    known = [code_boxes(page) if code_boxes else [] for page, _, _ in batch]  # codes printed in drawn boxes
     redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
     cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
