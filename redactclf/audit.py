@@ -24,8 +24,8 @@ from .ingest import read_source, sniff_kind
 # %% auto #0
 __all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'checkable_pages',
            'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label', 'ocr_engines', 'label_image',
-           'ocr_text', 'box_codes', 'box_style', 'code_table', 'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page',
-           'DocumentAudit']
+           'ocr_text', 'box_codes', 'box_style', 'code_table', 'spaced_text', 'dark_rects', 'boxes_around', 'CodeBoxes',
+           'audit_page', 'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
 CHECKABLE_MIN_CHARS = 20  # a page has a text layer from this many non-space characters (as in real-pool/documents.csv)
@@ -833,14 +833,32 @@ CODE_BOX_LIGHT = 0.9  # a drawn box is a redaction's when every fill channel is 
 _WORD_CODES = frozenset(name for _, name in _WORDS)  # "Referred", "Duplicate"...: prose uses them too
 
 
+def _new_line(prev, box) -> bool:
+    """Whether a char's `box` starts a new line after the char box `prev`: it lies left of it, or off its line."""
+    return box[0] < prev[0] or abs(box[1] + box[3] - prev[1] - prev[3]) > max(box[3] - box[1], prev[3] - prev[1])
+
+
+def spaced_text(chars: list) -> tuple[str, list[int]]:
+    """The text of a page's chars with a space where a line ends, and each text position's char index. pdfium's
+    chars leave the line breaks out, so a line ending "No. 9601567" before "(b) (6)" reads "9601567(b) (6)": no code."""
+    text, index = [], []
+    for i, (c, box) in enumerate(chars):
+        if i and _new_line(chars[i - 1][1], box):
+            text.append(" ")
+            index.append(i)
+        text.append(c)
+        index.append(i)
+    return "".join(text), index
+
+
 def _code_centres(chars: list) -> list[tuple[float, float]]:
     """Frame-pixel centres of the exemption codes (not the word ones: "Referred"...) in a page's text chars."""
-    text = "".join(c for c, _ in chars)
+    text, index = spaced_text(chars)
     out = []
     for a, b, code in find_codes(text):
         if code in _WORD_CODES or b <= a:
             continue
-        bx = np.array([box for _, box in chars[a:b]])
+        bx = np.array([box for _, box in chars[index[a]:index[b - 1] + 1]])
         out.append(((bx[:, 0].min() + bx[:, 2].max()) / 2, (bx[:, 1].min() + bx[:, 3].max()) / 2))
     return out
 
