@@ -482,7 +482,8 @@ def _full_page_line(record: dict) -> str:
 
 def _pipeline_lines(record: dict) -> str:
     """Card lines for the pipeline changes examined with this model (`exam_pipeline_change`)."""
-    return "".join(f"\n- **Pipeline change `{e['name']}`** ({'passed' if e['passed'] else 'refused'}, {e['date'][:10]}): on"
+    return "".join(f"\n- **Pipeline change `{e['name']}`** ({e['what'] + '; ' if e.get('what') else ''}"
+                   f"{'passed' if e['passed'] else 'refused'}, {e['date'][:10]}): on"
                    f" {e['pages']} exam pages its accuracy went from {_pct(e['accuracy'].get('shipped'))} to"
                    f" {_pct(e['accuracy']['candidate'])} ({e['changed_pages']} verdict{'s' * (e['changed_pages'] != 1)} changed; record in"
                    f" `docs/run-records/{e['name']}`)." for e in record.get("pipeline_exams", []))
@@ -924,11 +925,11 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
     return record
 
 # %% ../nbs/06_export.ipynb #b1ccd473
-def exam_pipeline_change(name: str, before, dest=None, rule: dict = EXAM_GATE, exam_dir=None,
+def exam_pipeline_change(name: str, before, what: str, dest=None, rule: dict = EXAM_GATE, exam_dir=None,
                          pages: pd.DataFrame | None = None, out_dir=None) -> dict:
     """Gate a change of the pipeline (not of the model): the exam verdicts of the model shipped in `dest` with this
     checkout's pipeline against `before` (its verdicts before the change: a frame or a CSV, e.g. its run record's
-    `exam.csv`), by `rule`. Writes `out_dir` (default `docs/run-records/<name>`: `exam.csv`, `record.json`,
+    `exam.csv`), by `rule`; `what` says in plain words what the change does. Writes `out_dir` (default `docs/run-records/<name>`: `exam.csv`, `record.json`,
     `reliability.png`), adds the result to `model.json`'s `pipeline_exams` and the card; returns that entry."""
     from redactclf.interpret import exam_pages, predict_pages
     from redactclf.train import code_commit
@@ -942,7 +943,7 @@ def exam_pipeline_change(name: str, before, dest=None, rule: dict = EXAM_GATE, e
     exam, promotion = exam_decision(ex, pages, after, out, 0.0, rule)
     after.to_csv(out / "exam.csv")
     side = exam["head_to_head"] or exam["models"]
-    entry = {"name": name, "model": model.version, "code_commit": code_commit(), "date": promotion["date"],
+    entry = {"name": name, "what": what, "model": model.version, "code_commit": code_commit(), "date": promotion["date"],
              "passed": promotion["passed"], "reasons": promotion["reasons"],
              "changed_pages": int((after.pred.values != before.pred.values).sum()),
              "accuracy": {k: side[k]["all"]["accuracy"] for k in ("shipped", "candidate") if k in side},
