@@ -121,8 +121,8 @@ def redaction_targets(words: np.ndarray, rng: random.Random, size=MAP_INPUT) -> 
     return "page", [(m, m + rng.randint(0, 60), W - m, H - m - rng.randint(0, 60))]
 
 # %% ../nbs/04a_redmap.ipynb #ed310a08
-DRAW_STYLES = {"black": 26, "grey-code": 20, "white-code": 14, "black-code": 12, "marker": 10, "coloured": 6,
-               "pixelate": 5, "blur": 3, "withheld": 4}
+DRAW_STYLES = {"black": 24, "grey-code": 18, "white-code": 22, "black-code": 10, "marker": 9, "coloured": 5,
+               "pixelate": 4, "blur": 2, "withheld": 3, "overtype": 5}
 CODES = ["(b)(6)", "(b) (6)", "(b) (4)", "(b)(7)(C)", "(b) (7)(C)", "b6", "b7C", "(b)(1)", "(b)(3)", "(b)(5)",
          "1.4(a)", "1.4(c)", "3.5(c)", "10 USC 130c", "Referred", "25X1", "NSA", "HOM"]
 
@@ -135,6 +135,16 @@ def _code_text(d: ImageDraw.ImageDraw, box, code: str, fill, rng: random.Random)
     if font.getlength(code) < x1 - x0 - 2:
         cx = x0 + (x1 - x0 - font.getlength(code)) / 2 if rng.random() < 0.7 else x0 + 2
         d.text((cx, y0 + (y1 - y0 - fs) / 2 - 1), code, font=font, fill=fill)
+
+
+def _overtype(d: ImageDraw.ImageDraw, box, rng: random.Random):
+    """Typewriter X-ing out: a line of X struck over the words two to four times, a pixel apart."""
+    from redactclf.synth import font_families, get_font
+    x0, y0, x1, y1 = box
+    font = get_font(rng.choice(font_families("mono")), max(7, y1 - y0))
+    xs = "X" * max(1, int((x1 - x0) / max(1, font.getlength("X"))))
+    for dx in range(rng.randint(2, 4)):
+        d.text((x0 + dx, y0 - (y1 - y0) // 6), xs, font=font, fill=(rng.randint(0, 50),) * 3)
 
 
 def _marker_poly(rng: random.Random, box):
@@ -174,9 +184,11 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
             d.rectangle(b, fill=(g, g, g))
             if rng.random() < 0.85:
                 _code_text(d, b, code, (0, 0, 0) if g > 130 else (255, 255, 255), rng)
-        elif style == "white-code":
-            d.rectangle(b, fill=(255, 255, 255), outline=(dark,) * 3, width=1)
+        elif style == "white-code":  # a scan's thin outline shrunk to model size: often grey, not black
+            d.rectangle(b, fill=(255, 255, 255), outline=(rng.randint(dark, 170),) * 3, width=1)
             _code_text(d, b, code, (dark,) * 3, rng)
+        elif style == "overtype":
+            _overtype(d, b, rng)
         elif style == "coloured":
             d.rectangle(b, fill=tuple(rng.randint(0, 200) for _ in range(3)))
         elif style == "marker":
