@@ -22,10 +22,10 @@ from .core import RENDER_DPI
 from .ingest import read_source, sniff_kind
 
 # %% auto #0
-__all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'checkable_pages',
-           'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label', 'ocr_engines', 'label_image',
-           'ocr_text', 'box_codes', 'box_style', 'code_table', 'spaced_text', 'dark_rects', 'boxes_around', 'CodeBoxes',
-           'audit_page', 'DocumentAudit']
+__all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'non_space',
+           'checkable_pages', 'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label',
+           'ocr_engines', 'label_image', 'ocr_text', 'box_codes', 'box_style', 'code_table', 'spaced_text',
+           'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page', 'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
 CHECKABLE_MIN_CHARS = 20  # a page has a text layer from this many non-space characters (as in real-pool/documents.csv)
@@ -50,13 +50,22 @@ def _open(pdf) -> tuple[pdfium.PdfDocument, bool]:
     return pdfium.PdfDocument(data), True
 
 
-def _n_text_chars(page: pdfium.PdfPage) -> int:
+def _page_text(page: pdfium.PdfPage) -> str:
+    """The text layer of an open page, as pdfium reads it."""
     tp = page.get_textpage()
     try:
-        text = tp.get_text_range()
-        return len(text) - sum(map(str.isspace, text))  # non-space characters
+        return tp.get_text_range()
     finally:
         tp.close()
+
+
+def non_space(text: str) -> int:
+    """How many non-space characters `text` holds (a page has a text layer from `CHECKABLE_MIN_CHARS`)."""
+    return len(text) - sum(map(str.isspace, text))
+
+
+def _n_text_chars(page: pdfium.PdfPage) -> int:
+    return non_space(_page_text(page))
 
 
 def checkable_pages(pdf, pages=None) -> dict[int, bool]:
@@ -884,18 +893,19 @@ def boxes_around(centres: list, rects: list) -> list[list[float]]:
 class CodeBoxes:
     """`CodeBoxes(pdf)(page)`: the boxes (frame pixels) that a PDF (path or bytes) draws around an exemption code of
     its text layer on 1-based `page`: opaque filled rectangles (`_filled_rects`) darker than `CODE_BOX_LIGHT` and
-    under half the page. Empty for a page without a text layer or without such a code."""
+    under half the page. Empty for a page without a text layer or without such a code. `text_chars` keeps each
+    page's count of non-space text characters read on the way, for `DocumentAudit` not to read it again."""
 
     def __init__(self, pdf):
         self.pdf = pdfium.PdfDocument(pdf)
         self.data, self._fitz = pdf, None
+        self.text_chars: dict[int, int] = {}
 
     def __call__(self, page: int) -> list[list[float]]:
         pg = self.pdf[page - 1]
         try:
-            tp = pg.get_textpage()
-            text = tp.get_text_range()
-            tp.close()
+            text = _page_text(pg)
+            self.text_chars[page] = non_space(text)
             if not any(c not in _WORD_CODES for *_, c in find_codes(text)):
                 return []
             centres = _code_centres(_page_chars(pg))
@@ -970,11 +980,15 @@ def _render_rows(pg: pdfium.PdfPage, rows) -> np.ndarray:
 
 class DocumentAudit:
     """Audits the pages of one document (a PDF or an image; path, bytes, file object or PIL image), page by page:
-    the PDF opened once, text layer, renders and OCR only where a page needs them. Use `page()` for each page."""
+    the PDF opened once, text layer, renders and OCR only where a page needs them. Use `page()` for each page.
+    `text_chars`: each page's count of non-space text characters where already known (`CodeBoxes.text_chars`),
+    so that a page without boxes is checked for leaks without pdfium loading it again."""
 
-    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None):
+    def __init__(self, src, show_text: bool = False, ocr="auto", engine: str | None = None, pages=None,
+                 text_chars: dict[int, int] | None = None):
         self.name, data = read_source(src)
         self.show_text, self.ocr, self.engine, self.pages = show_text, ocr, engine, pages
+        self.text_chars = {} if text_chars is None else text_chars
         self.image = data if isinstance(data, Image.Image) else None
         self.data = data if isinstance(data, bytes) and sniff_kind(data[:1024]) == "pdf" else None
         if self.image is None and self.data is None:
@@ -995,7 +1009,10 @@ class DocumentAudit:
     def page_leaks(self, page: int) -> list[dict] | None:
         """`pdf_leaks` of 1-based `page` alone: a list, or None for an image or a page without a text layer. Page
         by page, so that one page object serves the text-layer count, the characters and the render."""
-        if self._doc is None or _n_text_chars(self._page(page)) < CHECKABLE_MIN_CHARS:
+        if self._doc is None:
+            return None
+        n = self.text_chars[page] if page in self.text_chars else _n_text_chars(self._page(page))
+        if n < CHECKABLE_MIN_CHARS:
             return None
         if self._fitz is None:
             self._fitz = fitz.open(stream=self.data, filetype="pdf"), _without_jpx(self.data, self.pages)

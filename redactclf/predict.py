@@ -554,11 +554,12 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
                 if max_pages is not None and nxt[0] > max_pages:
                     raise TooManyPagesError(f"{name}: more than {max_pages} pages; split it or use `redactclf batch`")
                 batch.append((nxt[0], nxt[1], (time.perf_counter() - t0) * 1000))
-                if audit and doc_audit is None:
-                    from redactclf.audit import DocumentAudit
-                    doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages)
                 if code_boxes is None:
                     code_boxes = _code_boxes(src) or False
+                if audit and doc_audit is None:  # the text-layer counts read for the code boxes serve its leak check
+                    from redactclf.audit import DocumentAudit
+                    doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages,
+                                              text_chars=code_boxes.text_chars if code_boxes else None)
             if batch and (nxt is None or len(batch) >= batch_size):
                 yield from _run_batch(name, batch, model, debug, threshold, doc_audit, rerender, code_boxes or None)
                 batch = []
