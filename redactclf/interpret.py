@@ -21,7 +21,8 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
            'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
-           'reliability_plot', 'iou', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_box_scores']
+           'reliability_plot', 'iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params',
+           'drawn_box_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -457,6 +458,27 @@ def iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _touch(a, b, gap: int = 1) -> bool:
+    """Whether boxes `a` and `b` overlap or touch: side by side on a line, or one above the other, at most `gap`
+    pixels apart (PIL draws a box's right and bottom edges, so 1 means no paper between them)."""
+    x_overlap, y_overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    return (x_overlap > 0 and max(b[1] - a[3], a[1] - b[3]) <= gap) or (y_overlap > 0 and max(b[0] - a[2], a[0] - b[2]) <= gap)
+
+
+def visible_boxes(boxes: list, gap: int = 1) -> list[tuple]:
+    """The redactions a page shows: boxes that overlap or touch (`_touch`) merged into their union. Words redacted
+    one by one with boxes that touch read as one box; no box finder can give them apart."""
+    groups = [[tuple(b)] for b in boxes]
+    i = 0
+    while i < len(groups):
+        j = next((j for j in range(i + 1, len(groups)) if any(_touch(a, b, gap) for a in groups[i] for b in groups[j])), None)
+        if j is None:
+            i += 1
+        else:
+            groups[i] += groups.pop(j)  # merged: look at group i again
+    return [(min(b[0] for b in g), min(b[1] for b in g), max(b[2] for b in g), max(b[3] for b in g)) for g in groups]
+
+
 def map_outputs(model, paths) -> list[dict]:
     """What the pipeline's map model says on each page (verdict, cells, model-size page, frame): the raw
     material of `page_boxes`, kept so that box settings can be scored without running the network again."""
@@ -477,12 +499,13 @@ def map_outputs(model, paths) -> list[dict]:
 def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict | None = None,
                outputs: list[dict] | None = None) -> dict:
     """Box recall (IoU >= `min_iou`) overall and by height band, box precision (predicted boxes that match a
-    true one of any height at `min_iou`) and redacted-share error, on synthetic pages,
+    true one of any height at `min_iou`) and redacted-share error, on synthetic pages; `visible_recall`: the
+    recall of the redactions the pages show (`visible_boxes`: boxes that touch merged, at least `min_h` tall),
     with the model's box settings (or `params`); `outputs` of `map_outputs` save running the model again."""
     from redactclf.predict import page_boxes
     outputs = outputs or map_outputs(model, paths)
     params = params or (model.boxes or model).box_params
-    overlaps, heights, errors, hits = [], [], [], []
+    overlaps, heights, errors, hits, seen = [], [], [], [], []
     for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())
         r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
@@ -496,6 +519,8 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
             heights.append(y1 - y0)
             overlaps.append(max((iou(red["box"], p) for p in pred), default=0.0))
         errors.append(abs((r["redacted_share"] or 0.0) - truth.mean()))
+        seen += [max((iou(v, p) for p in pred), default=0.0) >= min_iou
+                 for v in visible_boxes([red["box"] for red in meta["redactions"]]) if v[3] - v[1] >= min_h]
     overlaps, heights = np.array(overlaps), np.array(heights)
     found = overlaps >= min_iou
     bands = {f"{lo}-{hi}px": {"n": int(m.sum()), "recall": float(found[m].mean()) if m.any() else None}
@@ -504,7 +529,8 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
     return {"pages": len(paths), "boxes": int(big.sum()), "recall": float(found[big].mean()) if big.any() else None,
             "mean_iou": float(overlaps[big].mean()) if big.any() else None,
             "precision": float(np.mean(hits)) if hits else None, "predicted_boxes": len(hits),
-            "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors))}
+            "by_height": bands, "share_mae": float(np.mean(errors)), "share_mae_points": 100 * float(np.mean(errors)),
+            "visible_boxes": len(seen), "visible_recall": float(np.mean(seen)) if seen else None}
 
 
 BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5], "close_px": [0, 9, 17, 25], "offset": [0, -4, -8, -12]}
