@@ -700,6 +700,9 @@ def _boxes_line(record: dict) -> str:
     fig = (f" On {s['pages']} held-out synthetic pages it finds {_pct(s['recall'])} of the {s['boxes']} boxes at"
            f" least 10 px tall (IoU ≥ 0.5); {_pct(s['precision'])} of the boxes it draws match one; the redacted"
            f" share is off by {s['share_mae_points']:.2f} points on average.") if s else ""
+    if s.get("visible_recall") is not None:
+        fig += (f" Counting boxes that touch as the one box the page shows (words redacted one by one), it finds"
+                f" {_pct(s['visible_recall'])} of {s['visible_boxes']}.")
     real = s.get("real_drawn")
     if real and real["boxes"]:
         fig += (f" On {real['pages']} real PDF pages labelled redacted, of the {real['boxes']} boxes drawn in the"
