@@ -25,7 +25,7 @@ from .ingest import read_source, sniff_kind
 __all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'non_space',
            'checkable_pages', 'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label',
            'ocr_engines', 'label_image', 'ocr_text', 'box_codes', 'box_style', 'code_table', 'spaced_text',
-           'dark_rects', 'boxes_around', 'CodeBoxes', 'draws_nothing', 'audit_page', 'DocumentAudit']
+           'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page', 'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
 CHECKABLE_MIN_CHARS = 20  # a page has a text layer from this many non-space characters (as in real-pool/documents.csv)
@@ -920,46 +920,10 @@ class CodeBoxes:
             return []
         return boxes_around(centres, dark_rects(self._fitz[page - 1]))
 
-    def draws_nothing(self, page: int) -> bool:
-        """`draws_nothing` of 1-based `page`."""
-        pg = self.pdf[page - 1]
-        try:
-            return draws_nothing(pg, _page_text(pg))
-        finally:
-            pg.close()
-
     def close(self):
         self.pdf.close()
         if self._fitz:
             self._fitz.close()
-
-
-_COVER_GLYPHS = re.compile(r"[\u2588\u2587\u25a0\u25ac]|X{4,}")  # full blocks, black squares, typed-over XXXX
-
-
-def _covers(obj) -> bool:
-    """Whether a pdfium page object could hide text: an image or a shading, or a filled path that is not white or
-    that has an outline (a white box around a code)."""
-    if obj.type in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
-        return True
-    if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
-        return False
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-    if not fill.value:
-        return False
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
-    return a.value > 0 and (min(r.value, g.value, b.value) < CODE_BOX_LIGHT * 255 or bool(stroke.value))
-
-
-def draws_nothing(pg: pdfium.PdfPage, text: str) -> bool:
-    """Whether a PDF page (`text`: its text layer) shows nothing that could hide text, and so no visible redaction:
-    it has a text layer (`CHECKABLE_MIN_CHARS`), no annotation, no image, shading or filled shape that could cover
-    text (`_covers`, inside forms too), and no run of block glyphs or of X in its text."""
-    if non_space(text) < CHECKABLE_MIN_CHARS or _COVER_GLYPHS.search(text) or pdfium_c.FPDFPage_GetAnnotCount(pg.raw):
-        return False
-    return not any(_covers(o) for o in pg.get_objects(max_depth=15))
 
 # %% ../nbs/07a_audit.ipynb #31c773d3
 def audit_page(page_image: Image.Image, boxes: list, frame_size, text_chars: list | None = None,

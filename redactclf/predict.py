@@ -23,11 +23,11 @@ from .ingest import iter_pages, source_name
 
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS', 'CODE_BOX_P',
-           'CODE_BOX_EVIDENCE', 'NOTHING_DRAWN_EVIDENCE', 'resize_pages', 'normalize', 'preprocess',
-           'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model', 'upsample_cells',
-           'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles', 'content_box', 'luminance', 'ink_fill',
-           'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'snap_boxes', 'join_pieces', 'glyph_sized',
-           'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
+           'CODE_BOX_EVIDENCE', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits',
+           'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
+           'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
+           'grow_shape', 'snap_boxes', 'join_pieces', 'glyph_sized', 'page_boxes', 'iter_classify', 'audit_fields',
+           'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -573,7 +573,6 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
 
 CODE_BOX_P = 0.99  # p_redacted of a page with a code printed in a drawn box: 44 of 44 such pool pages are redacted
 CODE_BOX_EVIDENCE = "an exemption code printed in a box the PDF draws"
-NOTHING_DRAWN_EVIDENCE = "a text page that draws nothing that could hide text (no image, shading, filled shape or annotation)"
 
 
 def _code_boxes(src):
@@ -638,15 +637,12 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
     t2 = time.perf_counter()
     known = [code_boxes(page) if code_boxes else [] for page, _, _ in batch]  # codes printed in drawn boxes
     redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
-    bare = [bool(r and not k and code_boxes and code_boxes.draws_nothing(page))  # nothing drawn could hide text
-            for r, k, (page, _, _) in zip(redacted, known, batch)]
-    redacted = [r and not b for r, b in zip(redacted, bare)]
     cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
     n = len(batch)
     lo, hi = model.review_band
     for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
-        p = max(float(p), CODE_BOX_P) if known[i] else min(float(p), 1 - CODE_BOX_P) if bare[i] else float(p)
+        p = max(float(p), CODE_BOX_P) if known[i] else float(p)
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if redacted[i] else CLEAN
@@ -669,7 +665,7 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
                 dbg["cells"] = cells[i] if cells is not None else cascade[i][1]
         warning = None if like["looks_like_document"] else OOD_WARNING
         yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
-                         evidence=CODE_BOX_EVIDENCE if known[i] else NOTHING_DRAWN_EVIDENCE if bare[i] else None, **found)
+                         evidence=CODE_BOX_EVIDENCE if known[i] else None, **found)
 
 
 def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
