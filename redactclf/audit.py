@@ -24,8 +24,8 @@ from .ingest import read_source, sniff_kind
 # %% auto #0
 __all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'non_space',
            'checkable_pages', 'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label',
-           'ocr_engines', 'label_image', 'ocr_text', 'box_codes', 'box_style', 'code_table', 'spaced_text',
-           'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page', 'DocumentAudit']
+           'ocr_engines', 'label_image', 'ocr_text', 'spaced_text', 'char_codes', 'box_codes', 'box_style',
+           'code_table', 'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page', 'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
 CHECKABLE_MIN_CHARS = 20  # a page has a text layer from this many non-space characters (as in real-pool/documents.csv)
@@ -680,20 +680,44 @@ def _join(codes: Iterable[str]) -> str | None:
     return "; ".join(codes) if codes else None
 
 
+def _new_line(prev, box) -> bool:
+    """Whether a char's `box` starts a new line after the char box `prev`: it lies left of it, or off its line."""
+    return box[0] < prev[0] or abs(box[1] + box[3] - prev[1] - prev[3]) > max(box[3] - box[1], prev[3] - prev[1])
+
+
+def spaced_text(chars: list) -> tuple[str, list[int]]:
+    """The text of a page's chars with a space where a line ends, and each text position's char index. pdfium's
+    chars leave the line breaks out, so a line ending "No. 9601567" before "(b) (6)" reads "9601567(b) (6)": no code."""
+    text, index = [], []
+    for i, (c, box) in enumerate(chars):
+        if i and _new_line(chars[i - 1][1], box):
+            text.append(" ")
+            index.append(i)
+        text.append(c)
+        index.append(i)
+    return "".join(text), index
+
+
+def char_codes(chars: list) -> list[tuple[int, int, str]]:
+    """`find_codes` over text-layer chars [(c, box)] read as `spaced_text`: (start, end, code), spans in chars."""
+    text, index = spaced_text(chars)
+    return [(index[a], index[b - 1] + 1, code) for a, b, code in find_codes(text) if b > a]
+
+
 def _text_code(box, chars: list, centres: np.ndarray, in_other: np.ndarray) -> str | None:
     """The code(s) written in `box`, else the nearest one beside it, from text-layer `chars` [(c, box)] with their
     `centres` (n, 2); `in_other` marks characters lying in another box."""
     x0, y0, x1, y1 = box
     cx, cy = centres[:, 0], centres[:, 1]
     inside = (cx >= x0 - 2) & (cx <= x1 + 2) & (cy >= y0 - 2) & (cy <= y1 + 2)
-    code = _join(c for *_, c in find_codes("".join(chars[i][0] for i in np.nonzero(inside)[0])))
+    code = _join(c for *_, c in char_codes([chars[i] for i in np.nonzero(inside)[0]]))
     if code:
         return code
     h = y1 - y0
     dx, dy = min(max(60.0, 2 * h), 200.0), max(6.0, h / 2)
     near_idx = np.nonzero((cx >= x0 - dx) & (cx <= x1 + dx) & (cy >= y0 - dy) & (cy <= y1 + dy) & ~in_other)[0]
     best = None
-    for s, e, c in find_codes("".join(chars[i][0] for i in near_idx)):
+    for s, e, c in char_codes([chars[i] for i in near_idx]):
         mx, my = centres[near_idx[s:e]].mean(axis=0)
         d = max(x0 - mx, 0, mx - x1) + max(y0 - my, 0, my - y1)
         if best is None or d < best[0]:
@@ -842,32 +866,13 @@ CODE_BOX_LIGHT = 0.9  # a drawn box is a redaction's when every fill channel is 
 _WORD_CODES = frozenset(name for _, name in _WORDS)  # "Referred", "Duplicate"...: prose uses them too
 
 
-def _new_line(prev, box) -> bool:
-    """Whether a char's `box` starts a new line after the char box `prev`: it lies left of it, or off its line."""
-    return box[0] < prev[0] or abs(box[1] + box[3] - prev[1] - prev[3]) > max(box[3] - box[1], prev[3] - prev[1])
-
-
-def spaced_text(chars: list) -> tuple[str, list[int]]:
-    """The text of a page's chars with a space where a line ends, and each text position's char index. pdfium's
-    chars leave the line breaks out, so a line ending "No. 9601567" before "(b) (6)" reads "9601567(b) (6)": no code."""
-    text, index = [], []
-    for i, (c, box) in enumerate(chars):
-        if i and _new_line(chars[i - 1][1], box):
-            text.append(" ")
-            index.append(i)
-        text.append(c)
-        index.append(i)
-    return "".join(text), index
-
-
 def _code_centres(chars: list) -> list[tuple[float, float]]:
     """Frame-pixel centres of the exemption codes (not the word ones: "Referred"...) in a page's text chars."""
-    text, index = spaced_text(chars)
     out = []
-    for a, b, code in find_codes(text):
-        if code in _WORD_CODES or b <= a:
+    for a, b, code in char_codes(chars):
+        if code in _WORD_CODES:
             continue
-        bx = np.array([box for _, box in chars[index[a]:index[b - 1] + 1]])
+        bx = np.array([box for _, box in chars[a:b]])
         out.append(((bx[:, 0].min() + bx[:, 2].max()) / 2, (bx[:, 1].min() + bx[:, 3].max()) / 2))
     return out
 
