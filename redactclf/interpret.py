@@ -21,7 +21,7 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
            'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
-           'reliability_plot', 'iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params',
+           'reliability_plot', 'iou', 'best_iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params',
            'drawn_box_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
@@ -458,6 +458,11 @@ def iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def best_iou(box, others) -> float:
+    """The largest `iou` of `box` with any of `others` (0 when there are none)."""
+    return max((iou(box, o) for o in others), default=0.0)
+
+
 def _touch(a, b, gap: int = 1) -> bool:
     """Whether boxes `a` and `b` overlap or touch: side by side on a line, or one above the other, at most `gap`
     pixels apart (PIL draws a box's right and bottom edges, so 1 means no paper between them)."""
@@ -510,17 +515,16 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
         meta = json.loads(Path(path).with_suffix(".json").read_text())
         r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
         pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r["boxes"]]
-        hits += [max((iou(red["box"], p) for red in meta["redactions"]), default=0.0) >= min_iou for p in pred]
+        hits += [best_iou(p, [red["box"] for red in meta["redactions"]]) >= min_iou for p in pred]
         W, H = meta["size"]
         truth = np.zeros((H, W), bool)
         for red in meta["redactions"]:
             x0, y0, x1, y1 = red["box"]
             truth[max(0, y0):y1, max(0, x0):x1] = True
             heights.append(y1 - y0)
-            overlaps.append(max((iou(red["box"], p) for p in pred), default=0.0))
+            overlaps.append(best_iou(red["box"], pred))
         errors.append(abs((r["redacted_share"] or 0.0) - truth.mean()))
-        seen += [max((iou(v, p) for p in pred), default=0.0) >= min_iou
-                 for v in visible_boxes([red["box"] for red in meta["redactions"]]) if v[3] - v[1] >= min_h]
+        seen += [best_iou(v, pred) >= min_iou for v in visible_boxes([red["box"] for red in meta["redactions"]]) if v[3] - v[1] >= min_h]
     overlaps, heights = np.array(overlaps), np.array(heights)
     found = overlaps >= min_iou
     bands = {f"{lo}-{hi}px": {"n": int(m.sum()), "recall": float(found[m].mean()) if m.any() else None}
@@ -563,8 +567,8 @@ def drawn_box_scores(model, pages: pd.DataFrame, min_h: int = 10, min_iou: float
         if not truth:
             continue
         pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in classify(r.path, model=model, pages=[int(r.page)])[0].boxes]
-        found = [max((iou(t, p) for p in pred), default=0.0) >= min_iou for t in truth if t[3] - t[1] >= min_h]
-        hits = [max((iou(t, p) for t in truth), default=0.0) >= min_iou for p in pred]
+        found = [best_iou(t, pred) >= min_iou for t in truth if t[3] - t[1] >= min_h]
+        hits = [best_iou(p, truth) >= min_iou for p in pred]
         rows.append({"source": r.source, "found": sum(found), "boxes": len(found), "hits": sum(hits), "pred": len(hits)})
     def rates(d: pd.DataFrame) -> dict:
         n, m = int(d.boxes.sum()), int(d.pred.sum())
