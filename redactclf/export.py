@@ -323,6 +323,12 @@ def exam_decision(ex: dict, pages: pd.DataFrame, cand: pd.DataFrame, run_dir: Pa
     return exam, promotion
 
 
+def _save_record(dest: Path, record: dict, card=None) -> None:
+    """Write a shipped model's `model.json` and its card (`card(record)`, default `model_card`)."""
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
+    (dest / "MODEL_CARD.md").write_text((card or model_card)(record))
+
+
 def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages: pd.DataFrame | None = None,
                 synth_paths=None, valid: pd.DataFrame | None = None, box_paths=None) -> dict:
     """Calibrate, examine and gate the redaction map in `run_dir`; ship it into `dest` (default `models/`) on a pass.
@@ -356,8 +362,7 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
             shutil.copy(run_dir / f, dest / f)
         for f in ("model.int8.onnx", "boxes.onnx", "boxes.pkl", "boxes.json"):  # the previous model's INT8 copy and boxes
             (dest / f).unlink(missing_ok=True)
-        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-        (dest / "MODEL_CARD.md").write_text(map_model_card(record))
+        _save_record(dest, record, map_model_card)
     return record
 
 # %% ../nbs/06_export.ipynb #01d8783f
@@ -581,8 +586,7 @@ def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | No
             shutil.copy(int8, dest / "model.int8.onnx")
         else:  # never leave the previous model's INT8 copy beside the new model
             (dest / "model.int8.onnx").unlink(missing_ok=True)
-        (dest / "model.json").write_text(json.dumps(record, indent=1))
-        (dest / "MODEL_CARD.md").write_text(model_card(record))
+        _save_record(dest, record)
     return record
 
 # %% ../nbs/06_export.ipynb #15c91af9
@@ -769,8 +773,7 @@ def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = Non
     else:
         record["files"].pop("model.int8.onnx", None)
         int8.unlink()
-    (dest / "model.json").write_text(json.dumps(record, indent=1))
-    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    _save_record(dest, record)
     return record
 
 # %% ../nbs/06_export.ipynb #f5bc952e
@@ -809,8 +812,7 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     if synth_paths is not None:  # the cascade as shipped: the map reloaded with its fitted settings (`boxes.json`)
         cascade = dataclasses.replace(classifier, boxes=load_model(dest / "boxes.onnx"))
         record["boxes_model"]["scores"] = box_scores(cascade, synth_paths)
-    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    _save_record(dest, record)
     return record
 
 # %% ../nbs/06_export.ipynb #ba536598
@@ -836,8 +838,7 @@ def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None =
     record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
     if real_pages is not None:
         record["boxes_model"]["scores"]["real_drawn"] = drawn_box_scores(load_model(dest / "model.onnx"), real_pages)
-    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    _save_record(dest, record)
     return record["boxes_model"]["scores"]
 
 # %% ../nbs/06_export.ipynb #afb746c3
@@ -923,8 +924,7 @@ def promote_classifier(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None
         if not record["int8"]["shipped"]:
             (dest / "model.int8.onnx").unlink(missing_ok=True)
         _keep_boxes(record, shipped, dest, synth_paths)
-        (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-        (dest / "MODEL_CARD.md").write_text(model_card(record))
+        _save_record(dest, record)
     return record
 
 # %% ../nbs/06_export.ipynb #b1ccd473
@@ -932,8 +932,9 @@ def exam_pipeline_change(name: str, before, what: str, dest=None, rule: dict = E
                          pages: pd.DataFrame | None = None, out_dir=None) -> dict:
     """Gate a change of the pipeline (not of the model): the exam verdicts of the model shipped in `dest` with this
     checkout's pipeline against `before` (its verdicts before the change: a frame or a CSV, e.g. its run record's
-    `exam.csv`), by `rule`; `what` says in plain words what the change does. Writes `out_dir` (default `docs/run-records/<name>`: `exam.csv`, `record.json`,
-    `reliability.png`), adds the result to `model.json`'s `pipeline_exams` and the card; returns that entry."""
+    `exam.csv`), by `rule`; `what` says in plain words what the change does. Writes `out_dir` (default
+    `docs/run-records/<name>`: `exam.csv`, `record.json`, `reliability.png`), adds the result to `model.json`'s
+    `pipeline_exams` and the card; returns that entry."""
     from redactclf.interpret import exam_pages, predict_pages
     from redactclf.train import code_commit
     dest, pages = Path(dest or models_dir()), exam_pages() if pages is None else pages
@@ -954,8 +955,7 @@ def exam_pipeline_change(name: str, before, what: str, dest=None, rule: dict = E
     (out / "record.json").write_text(json.dumps({**entry, "exam": exam, "promotion": promotion}, indent=1, default=float))
     record = json.loads((dest / "model.json").read_text())
     record["pipeline_exams"] = [e for e in record.get("pipeline_exams", []) if e["name"] != name] + [entry]
-    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
-    (dest / "MODEL_CARD.md").write_text(model_card(record))
+    _save_record(dest, record)
     return entry
 
 # %% ../nbs/06_export.ipynb #f90dfd2c
