@@ -137,14 +137,7 @@ def _code_text(d: ImageDraw.ImageDraw, box, code: str, fill, rng: random.Random)
         d.text((cx, y0 + (y1 - y0 - fs) / 2 - 1), code, font=font, fill=fill)
 
 
-def _overtype(d: ImageDraw.ImageDraw, box, rng: random.Random):
-    """Typewriter X-ing out: a line of X struck over the words two to four times, a pixel apart."""
-    from redactclf.synth import font_families, get_font
-    x0, y0, x1, y1 = box
-    font = get_font(rng.choice(font_families("mono")), max(7, y1 - y0))
-    xs = "X" * max(1, int((x1 - x0) / max(1, font.getlength("X"))))
-    for dx in range(rng.randint(2, 4)):
-        d.text((x0 + dx, y0 - (y1 - y0) // 6), xs, font=font, fill=(rng.randint(0, 50),) * 3)
+
 
 
 def _marker_poly(rng: random.Random, box):
@@ -187,8 +180,9 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
         elif style == "white-code":  # a scan's thin outline shrunk to model size: often grey, not black
             d.rectangle(b, fill=(255, 255, 255), outline=(rng.randint(dark, 170),) * 3, width=1)
             _code_text(d, b, code, (dark,) * 3, rng)
-        elif style == "overtype":
-            _overtype(d, b, rng)
+        elif style == "overtype":  # typewriter X-ing out, as 02_synth draws it, at model size
+            from redactclf.synth import type_over
+            type_over(d, b, rng, min_size=7, rgb=True)
         elif style == "coloured":
             d.rectangle(b, fill=tuple(rng.randint(0, 200) for _ in range(3)))
         elif style == "marker":

@@ -25,8 +25,8 @@ __all__ = ['FONT_FILES', 'HAND_FONT', 'LEGAL_WORDS', 'LAYOUTS', 'HARD_NEGATIVES'
            'layout_pleading', 'layout_newsletter', 'layout_form', 'layout_table', 'layout_cable', 'layout_email',
            'layout_glossary', 'layout_transcript', 'layout_title', 'layout_blank', 'layout_handform', 'layout_webpage',
            'draw_logo', 'mark_bar', 'mark_photo', 'mark_signature', 'mark_stamp', 'mark_highlight', 'mark_strike',
-           'mark_handwriting', 'mark_bold_title', 'mark_punch_holes', 'mark_fax_banner', 'mark_text_stamp', 'redact',
-           'scan', 'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
+           'mark_handwriting', 'mark_bold_title', 'mark_punch_holes', 'mark_fax_banner', 'mark_text_stamp', 'type_over',
+           'redact', 'scan', 'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
 
 # %% ../nbs/02_synth.ipynb #7723ae3c
 def _pkg_file(module: str, *parts: str) -> Path | None:
@@ -863,6 +863,17 @@ def _ragged(r: random.Random, box, amp):
     return [(x0 - r.uniform(0, amp), (y0 + y1) / 2)] + top + [(x1 + r.uniform(0, amp), (y0 + y1) / 2)] + bot
 
 
+def type_over(d: ImageDraw.ImageDraw, box, rng: random.Random, min_size: int = 10, rgb: bool = False):
+    """Typewriter X-ing out: a line of X struck over `box` two to four times, a pixel apart, in a dark ink (a grey
+    level, or an RGB grey with `rgb`); the type is the box's height, at least `min_size` pixels."""
+    x0, y0, x1, y1 = box
+    font = get_font(rng.choice(font_families("mono")), max(min_size, y1 - y0))
+    xs = "X" * max(1, int((x1 - x0) / max(1, font.getlength("X"))))
+    for dx in range(rng.randint(2, 4)):
+        ink = rng.randint(0, 50)
+        d.text((x0 + dx, y0 - (y1 - y0) // 6), xs, font=font, fill=(ink,) * 3 if rgb else ink)
+
+
 def redact(p: Page):
     """Draw redactions in one style (sometimes two) and record their boxes."""
     r, d = p.rng, p.draw
@@ -895,11 +906,8 @@ def redact(p: Page):
                     off = r.uniform(-h * 0.15, h * 0.15)
                     d.polygon(_ragged(r, (x0 + r.randint(-6, 6), yy + off + h * 0.1 / max(1, h // 14),
                                           x1 + r.randint(-6, 6), yy + off + min(h, 14) * 0.9), 3), fill=r.randint(5, 70))
-        elif style == "overtype":  # typewriter X-ing out: XXXX struck over the words, several times
-            font = get_font(r.choice(font_families("mono")), max(10, y1 - y0))
-            s = "X" * max(1, int((x1 - x0) / max(1, font.getlength("X"))))
-            for dx in range(r.randint(2, 4)):
-                d.text((x0 + dx, y0 - (y1 - y0) // 6), s, font=font, fill=r.randint(0, 50))
+        elif style == "overtype":
+            type_over(d, (x0, y0, x1, y1), r)
         elif style == "white-code":
             d.rectangle((x0, y0, x1, y1), fill=255, outline=0, width=r.randint(1, 2))
             font = get_font("dejavu-sans", max(9, min(y1 - y0 - 2, 16)), True)
