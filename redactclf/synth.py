@@ -5,6 +5,7 @@
 # %% ../nbs/02_synth.ipynb #46cc4d17
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import math
@@ -15,18 +16,20 @@ from pathlib import Path
 
 import numpy as np
 from faker import Faker
+from faker.providers.date_time import Provider as DateTimeProvider
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .core import CLEAN, REDACTED
 
 # %% auto #0
-__all__ = ['FONT_FILES', 'HAND_FONT', 'LEGAL_WORDS', 'LAYOUTS', 'HARD_NEGATIVES', 'EXEMPTIONS', 'PAGE_SIZES', 'font_families',
-           'get_font', 'GrayDraw', 'Page', 'sentence', 'para', 'stamp_header', 'layout_letter', 'layout_memo',
-           'layout_pleading', 'layout_newsletter', 'layout_form', 'layout_table', 'layout_cable', 'layout_email',
-           'layout_glossary', 'layout_transcript', 'layout_title', 'layout_blank', 'layout_handform', 'layout_webpage',
-           'draw_logo', 'mark_bar', 'mark_photo', 'mark_signature', 'mark_stamp', 'mark_highlight', 'mark_strike',
-           'mark_handwriting', 'mark_bold_title', 'mark_punch_holes', 'mark_fax_banner', 'mark_text_stamp', 'type_over',
-           'redact', 'scan', 'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
+__all__ = ['FONT_FILES', 'HAND_FONT', 'LEGAL_WORDS', 'LATEST_DATE', 'LAYOUTS', 'HARD_NEGATIVES', 'EXEMPTIONS', 'PAGE_SIZES',
+           'font_families', 'get_font', 'GrayDraw', 'Page', 'FixedClockDates', 'page_faker', 'sentence', 'para',
+           'stamp_header', 'layout_letter', 'layout_memo', 'layout_pleading', 'layout_newsletter', 'layout_form',
+           'layout_table', 'layout_cable', 'layout_email', 'layout_glossary', 'layout_transcript', 'layout_title',
+           'layout_blank', 'layout_handform', 'layout_webpage', 'draw_logo', 'mark_bar', 'mark_photo', 'mark_signature',
+           'mark_stamp', 'mark_highlight', 'mark_strike', 'mark_handwriting', 'mark_bold_title', 'mark_punch_holes',
+           'mark_fax_banner', 'mark_text_stamp', 'fitted_font', 'centred_text', 'type_over', 'redact', 'scan',
+           'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
 
 # %% ../nbs/02_synth.ipynb #7723ae3c
 def _pkg_file(module: str, *parts: str) -> Path | None:
@@ -186,6 +189,26 @@ LEGAL_WORDS = ("the Court defendant plaintiff motion pursuant to Section agency 
                "production document regarding responsive withheld exemption release review file "
                "subject matter meeting discussed agreement program operation source contact analysis "
                "of and in for on with by that was were has have is are be at from as this which").split()
+
+
+LATEST_DATE = datetime.datetime(2020, 12, 31)
+
+
+class FixedClockDates(DateTimeProvider):
+    """faker's dates and times with `LATEST_DATE` for *now*. faker draws a date between 1970 and now by default,
+    so a seed's page changed with the clock: its dates, so its words' widths, so its redaction boxes."""
+
+    @classmethod
+    def _parse_end_datetime(cls, value):
+        return super()._parse_end_datetime(LATEST_DATE if value is None else value)
+
+
+def page_faker(seed: int) -> Faker:
+    """The seeded `Faker` a page is written with: the same text for the same seed on any day."""
+    fake = Faker("en_US")
+    fake.add_provider(FixedClockDates)
+    fake.seed_instance(seed)
+    return fake
 
 
 def sentence(fake: Faker, rng: random.Random, n: int | None = None) -> str:
@@ -817,6 +840,26 @@ EXEMPTIONS = ["(b)(1)", "(b)(3)", "(b)(5)", "(b)(6)", "(b)(7)(C)", "(b)(7)(E)", 
               "HOM", "Harm to Ongoing Matter", "Personal Privacy", "Grand Jury", "Investigative Technique"]
 
 
+def fitted_font(family: str, text: str, width: float, height: float, largest: int = 16, smallest: int = 6,
+                bold: bool = True) -> ImageFont.FreeTypeFont | None:
+    """The largest font of `family` (`largest` down to `smallest` px) in which `text` fits in `width` x
+    `height`, or None when none does."""
+    for size in range(largest, smallest - 1, -1):
+        x0, y0, x1, y1 = get_font(family, size, bold).getbbox(text)
+        if x1 - x0 <= width and y1 - y0 <= height:
+            return get_font(family, size, bold)
+    return None
+
+
+def centred_text(d: ImageDraw.ImageDraw, box, text: str, fill=0, family: str = "dejavu-sans"):
+    """`text` in the largest font that fits inside `box` (x0, y0, x1, y1), centred; nothing when it cannot fit."""
+    x0, y0, x1, y1 = box
+    font = fitted_font(family, text, x1 - x0, y1 - y0)
+    if font is not None:
+        tx0, ty0, tx1, ty1 = font.getbbox(text)
+        d.text(((x0 + x1 - tx1 - tx0) / 2, (y0 + y1 - ty1 - ty0) / 2), text, font=font, fill=fill)
+
+
 def _targets(p: Page, r: random.Random):
     """Choose boxes to redact: words, names, lines, paragraphs, cells or the page body."""
     kind = r.choices(["word", "name", "line", "para", "cell", "full"], weights=[30, 20, 20, 14, 8, 3])[0]
@@ -909,9 +952,9 @@ def redact(p: Page):
         elif style == "overtype":
             type_over(d, (x0, y0, x1, y1), r)
         elif style == "white-code":
-            d.rectangle((x0, y0, x1, y1), fill=255, outline=0, width=r.randint(1, 2))
-            font = get_font("dejavu-sans", max(9, min(y1 - y0 - 2, 16)), True)
-            d.text((x0 + 3, y0 + 1), code, font=font, fill=0)
+            edge = r.randint(1, 2)
+            d.rectangle((x0, y0, x1, y1), fill=255, outline=0, width=edge)
+            centred_text(d, (x0 + edge + 2, y0 + edge + 1, x1 - edge - 2, y1 - edge - 1), code)
         elif style in ("pixelate", "blur"):
             reg = p.img.crop((x0, y0, x1, y1))
             if style == "pixelate":
@@ -1006,8 +1049,7 @@ def make_page(seed: int, label: str | None = None, layout: str | None = None) ->
     `label` and `layout` override what the seed would choose."""
     r = random.Random(seed)
     nr = np.random.default_rng(seed)
-    fake = Faker("en_US")
-    fake.seed_instance(seed)
+    fake = page_faker(seed)
     label = label or (REDACTED if seed % 2 else CLEAN)
     W, H = r.choice(PAGE_SIZES)
     kind = r.choice(["serif", "serif", "sans", "mono"])
