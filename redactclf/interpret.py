@@ -515,7 +515,8 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
         meta = json.loads(Path(path).with_suffix(".json").read_text())
         r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
         pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r["boxes"]]
-        hits += [best_iou(p, [red["box"] for red in meta["redactions"]]) >= min_iou for p in pred]
+        boxes = [red["box"] for red in meta["redactions"]]
+        hits += [best_iou(p, boxes) >= min_iou for p in pred]
         W, H = meta["size"]
         truth = np.zeros((H, W), bool)
         for red in meta["redactions"]:
@@ -524,7 +525,7 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
             heights.append(y1 - y0)
             overlaps.append(best_iou(red["box"], pred))
         errors.append(abs((r["redacted_share"] or 0.0) - truth.mean()))
-        seen += [best_iou(v, pred) >= min_iou for v in visible_boxes([red["box"] for red in meta["redactions"]]) if v[3] - v[1] >= min_h]
+        seen += [best_iou(v, pred) >= min_iou for v in visible_boxes(boxes) if v[3] - v[1] >= min_h]
     overlaps, heights = np.array(overlaps), np.array(heights)
     found = overlaps >= min_iou
     bands = {f"{lo}-{hi}px": {"n": int(m.sum()), "recall": float(found[m].mean()) if m.any() else None}

@@ -137,9 +137,6 @@ def _code_text(d: ImageDraw.ImageDraw, box, code: str, fill, rng: random.Random)
         d.text((cx, y0 + (y1 - y0 - fs) / 2 - 1), code, font=font, fill=fill)
 
 
-
-
-
 def _marker_poly(rng: random.Random, box):
     x0, y0, x1, y1 = box
     amp = max(1, (y1 - y0) // 5)

@@ -845,9 +845,10 @@ def fitted_font(family: str, text: str, width: float, height: float, largest: in
     """The largest font of `family` (`largest` down to `smallest` px) in which `text` fits in `width` x
     `height`, or None when none does."""
     for size in range(largest, smallest - 1, -1):
-        x0, y0, x1, y1 = get_font(family, size, bold).getbbox(text)
+        font = get_font(family, size, bold)
+        x0, y0, x1, y1 = font.getbbox(text)
         if x1 - x0 <= width and y1 - y0 <= height:
-            return get_font(family, size, bold)
+            return font
     return None
 
 
