@@ -26,8 +26,8 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'CODE_BOX_EVIDENCE', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits',
            'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
            'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
-           'grow_shape', 'snap_boxes', 'join_pieces', 'glyph_sized', 'page_boxes', 'iter_classify', 'audit_fields',
-           'cascade_boxes', 'classify']
+           'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'page_boxes', 'iter_classify',
+           'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -438,6 +438,15 @@ def grow_shape(lum: np.ndarray, paper: int, shape, crop, steps: int = 4, **kw) -
     return shape
 
 
+def unique_boxes(boxes: list) -> list:
+    """`boxes` [(x0, y0, x1, y1, score)] with each box once, at its highest score (two map regions over one
+    filled shape snap to the same box)."""
+    best: dict = {}
+    for *box, score in boxes:
+        best[tuple(box)] = max(score, best.get(tuple(box), score))
+    return [(*box, score) for box, score in best.items()]
+
+
 def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, **kw) -> list:
     """Each map region [(x0, y0, x1, y1, score)] replaced by the box-like filled shapes (`filled_shapes`, `kw`)
     found within `pad` pixels of it, each made whole if that crop cut it (`grow_shape`, `grow` steps). A region
@@ -456,7 +465,7 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, *
         if shapes and not inner:
             continue
         (found.extend if inner else kept.append)(inner or (x0, y0, x1, y1, score))
-    return join_pieces(lum, list(dict.fromkeys(found)), paper) + kept
+    return unique_boxes(join_pieces(lum, unique_boxes(found), paper) + kept)
 
 
 def join_pieces(small: np.ndarray, shapes: list, paper: int = 232, tol: int = 1, ink: int = 40) -> list:
