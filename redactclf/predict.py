@@ -26,7 +26,7 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'CODE_BOX_EVIDENCE', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits',
            'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
            'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
-           'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'outermost', 'page_boxes',
+           'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'drop_inner_pieces', 'page_boxes',
            'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
@@ -494,13 +494,14 @@ def glyph_sized(box, glyph_px: int = 7) -> bool:
     return h < glyph_px and box[2] - box[0] < 1.5 * h
 
 
-def outermost(boxes: list, tol: int = 1) -> list:
-    """`boxes` [(x0, y0, x1, y1, ...)] less those lying inside a larger one (within `tol` px): a piece of a box's
-    printed label, or a region the snap could not grow, adds nothing to the box around it."""
+def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
+    """`boxes` [(x0, y0, x1, y1, ...)] less the pieces shorter than `max_h` px lying inside a larger box (within `tol`
+    px): bits of a box's printed label, which add nothing to the box around it. A taller box inside another stays:
+    a real box inside a dark screenshot the map also marks."""
     def inside(a, b):
         return (a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
                 and (a[2] - a[0]) * (a[3] - a[1]) < (b[2] - b[0]) * (b[3] - b[1]))
-    return [a for a in boxes if not any(inside(a, b) for b in boxes)]
+    return [a for a in boxes if not (a[3] - a[1] < max_h and any(inside(a, b) for b in boxes))]
 
 
 def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
@@ -526,7 +527,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
         regions = [r for r in regions if r[4] >= seed]
     if snap:
         regions = snap_boxes(small, regions)
-    regions = outermost([r for r in regions if not glyph_sized(r, glyph_px)])
+    regions = drop_inner_pieces([r for r in regions if not glyph_sized(r, glyph_px)])
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
