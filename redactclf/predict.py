@@ -447,11 +447,13 @@ def unique_boxes(boxes: list) -> list:
     return [(*box, score) for box, score in best.items()]
 
 
-def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, **kw) -> list:
+def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, support: np.ndarray | None = None,
+               reach: int = 2, **kw) -> list:
     """Each map region [(x0, y0, x1, y1, score)] replaced by the box-like filled shapes (`filled_shapes`, `kw`)
     found within `pad` pixels of it, each made whole if that crop cut it (`grow_shape`, `grow` steps). A region
     over no such shape (white boxes, marker strokes) stays; one over shapes that all reach the page's edge
-    (a scan's black border) goes."""
+    (a scan's black border) goes. With `support` (the map's mask), a shape must come within `reach` pixels of it:
+    a bold word on the next line, inside the crop but outside the map, is not a box."""
     if not regions:
         return []
     h, w = small.shape[:2]
@@ -462,6 +464,8 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, *
         crop = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
         shapes = [grow_shape(lum, paper, s, crop, grow, **kw) if grow else s for s in filled_shapes(lum, paper, crop, **kw)]
         inner = [(*s, score) for s in shapes if s[0] > 0 and s[1] > 0 and s[2] < w and s[3] < h]
+        if support is not None:
+            inner = [s for s in inner if support[max(0, s[1] - reach):s[3] + reach, max(0, s[0] - reach):s[2] + reach].any()]
         if shapes and not inner:
             continue
         (found.extend if inner else kept.append)(inner or (x0, y0, x1, y1, score))
@@ -519,14 +523,14 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
     if cells is None:
         cells = np.zeros((1, 1), np.float32)  # no map, no regions
-    _, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
+    mask, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
     if not regions and cells.max() > 0:
-        _, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
+        mask, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
     if regions:  # a low threshold for a box's extent, a high one for its existence
         seed = min(peak, 0.9 * max(r[4] for r in regions))
         regions = [r for r in regions if r[4] >= seed]
     if snap:
-        regions = snap_boxes(small, regions)
+        regions = snap_boxes(small, regions, support=mask)
     regions = drop_inner_pieces([r for r in regions if not glyph_sized(r, glyph_px)])
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
