@@ -516,8 +516,8 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled) nor a piece inside a larger box
-    (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose
-    centre lies in one gives way to it. `cells` may be None when only `known` boxes are to be drawn."""
+    (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
+    (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may be None when only `known` boxes are to be drawn."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
