@@ -57,8 +57,7 @@ def render_cache(df: pd.DataFrame, out, size=MAP_INPUT) -> np.ndarray:
     return np.lib.format.open_memmap(out, mode="r")
 
 # %% ../nbs/04a_redmap.ipynb #9e71bf67
-def ink_words(gray: np.ndarray, ink: int = 150) -> np.ndarray:
-    """Boxes (x0, y0, x1, y1) of word-like ink blobs in a grayscale page, as an int array (n, 4)."""
+def _dark_blobs(gray: np.ndarray, ink: int) -> np.ndarray:
     dark = gray < ink
     joined = ndimage.binary_dilation(dark, structure=np.ones((1, 4), bool))
     boxes = []
@@ -67,6 +66,13 @@ def ink_words(gray: np.ndarray, ink: int = 150) -> np.ndarray:
         if 4 <= h <= 22 and 4 <= w <= 160 and w >= 0.6 * h and dark[sl].mean() < 0.75:
             boxes.append((sl[1].start, sl[0].start, sl[1].stop, sl[0].stop))
     return np.array(boxes, dtype=int).reshape(-1, 4)
+
+
+def ink_words(gray: np.ndarray, ink: int = 150) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) of word-like ink blobs in a grayscale page, as an int array (n, 4). Print is dark on
+    light paper or light on a dark ground (a slide): the reading that finds more words wins."""
+    gray = np.asarray(gray, np.int16)
+    return max((_dark_blobs(gray, ink), _dark_blobs(255 - gray, ink)), key=len)
 
 
 def ink_lines(words: np.ndarray, gap: int = 14) -> list[np.ndarray]:
