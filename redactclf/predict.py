@@ -27,7 +27,7 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
            'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
            'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'drop_inner_pieces', 'page_boxes',
-           'iter_classify', 'audit_fields', 'map_pass', 'page_verdict', 'classify']
+           'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -632,27 +632,23 @@ def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
     return {**found, "boxes": boxes, "leak_check": a["leak_check"], "leaks": a["leaks"] or []}
 
 
-def map_pass(model: Model, batch: list, want: list[int], rerender) -> dict:
-    """The boxes model (`Model.boxes`) on the pages `want` (indices in `batch`) rendered again at the map's size:
-    {index: (the map's page P(redacted), its cell probabilities, the page at the map's size)}."""
+def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, known: list | None = None) -> dict:
+    """Boxes of the pages a page classifier calls redacted, from its boxes model (`Model.boxes`) run on those
+    pages rendered again at the map's size: {index in batch: (`page_boxes` fields, cell probabilities)}.
+    `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
+    want = [i for i, r in enumerate(redacted) if r]
     if model.boxes is None or not want:
         return {}
     size = model.boxes.input_size
     again = rerender([batch[i][0] for i in want], size)
     small = resize_pages([again[batch[i][0]] for i in want], size)
-    probs, cells = model.boxes.run_batch(normalize(small))
-    return {i: (float(probs[j]), cells[j], small[j]) for j, i in enumerate(want)}
-
-
-def page_verdict(p: float, known: bool, band: tuple, threshold: float = 0.5, map_p: float | None = None) -> tuple:
-    """(redacted, P(redacted)) of a page from the classifier's `p`: a code printed in a drawn box (`known`) decides,
-    at P `CODE_BOX_P` at least; a `p` in the review `band` is judged again by the boxes map's page head (`map_p`)
-    when it was run; any other page by `p` >= `threshold`."""
-    if known:
-        return True, max(p, CODE_BOX_P)
-    if map_p is not None and band[0] <= p < band[1]:
-        return map_p >= threshold, map_p
-    return p >= threshold, p
+    _, cells = model.boxes.run_batch(normalize(small))
+    out = {}
+    for j, i in enumerate(want):
+        im = batch[i][1]
+        out[i] = (page_boxes(cells[j], small[j], im.info.get("frame_size", im.size), True, **model.boxes.box_params,
+                             known=known[i] if known else ()), cells[j])
+    return out
 
 
 def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None, code_boxes=None):
@@ -662,24 +658,21 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
     t1 = time.perf_counter()
     probs, cells = model.run_batch(x)
     t2 = time.perf_counter()
-    n, (lo, hi) = len(batch), model.review_band
     known = [code_boxes(page) if code_boxes else [] for page, _, _ in batch]  # codes printed in drawn boxes
-    first = [page_verdict(float(p), bool(k), (lo, hi), threshold) for p, k in zip(probs, known)]
-    doubt = [lo <= p < hi for _, p in first]  # the classifier's uncertain pages: the map judges them again
-    mapped = map_pass(model, batch, [i for i in range(n) if first[i][0] or doubt[i]], rerender) if cells is None else {}
-    verdicts = [page_verdict(float(p), bool(k), (lo, hi), threshold, mapped[i][0] if i in mapped else None)
-                for i, (p, k) in enumerate(zip(probs, known))]
-    found_map = {i: page_boxes(m[1], m[2], batch[i][1].info.get("frame_size", batch[i][1].size), True,
-                               **model.boxes.box_params, known=known[i]) for i, m in mapped.items() if verdicts[i][0]}
+    redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
+    cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
-    for i, ((page, im, render_ms), im_small) in enumerate(zip(batch, small)):
-        redacted, p = verdicts[i]
+    n = len(batch)
+    lo, hi = model.review_band
+    for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
+        p = max(float(p), CODE_BOX_P) if known[i] else float(p)
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
+        label = REDACTED if redacted[i] else CLEAN
         if cells is not None:
-            found = page_boxes(cells[i], im_small, frame, redacted, **model.box_params, known=known[i])
-        elif i in found_map:
-            found = found_map[i]
+            found = page_boxes(cells[i], im_small, frame, redacted[i], **model.box_params, known=known[i])
+        elif i in cascade:
+            found = cascade[i][0]
         elif known[i]:  # a classifier without a boxes model: the known boxes alone
             found = page_boxes(None, im_small, frame, True, known=known[i])
         else:  # a clean verdict, or a classifier without a boxes model
@@ -691,11 +684,11 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
             dbg = {"image": im, "size": im.size, "model": model.identity(), "document_likeness": like,
                    "timings_ms": {"render": round(render_ms, 2), "preprocess": round((t1 - t0) * 1000 / n, 2),
                                   "infer": round((t2 - t1) * 1000 / n, 2), "boxes": round((t3 - t2) * 1000 / n, 2)}}
-            if cells is not None or i in mapped:
-                dbg["cells"] = cells[i] if cells is not None else mapped[i][1]
+            if cells is not None or i in cascade:
+                dbg["cells"] = cells[i] if cells is not None else cascade[i][1]
         warning = None if like["looks_like_document"] else OOD_WARNING
-        yield PageResult(name, page, REDACTED if redacted else CLEAN, p, warning, dbg, frame_size=tuple(frame),
-                         needs_review=doubt[i], evidence=CODE_BOX_EVIDENCE if known[i] else None, **found)
+        yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
+                         evidence=CODE_BOX_EVIDENCE if known[i] else None, **found)
 
 
 def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
