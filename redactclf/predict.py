@@ -448,11 +448,12 @@ def unique_boxes(boxes: list) -> list:
 
 
 def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, support: np.ndarray | None = None,
-               reach: int = 2, **kw) -> list:
+               reach: int = 2, big: float = 0.25, **kw) -> list:
     """Each map region [(x0, y0, x1, y1, score)] replaced by the box-like filled shapes (`filled_shapes`, `kw`)
     found within `pad` pixels of it, each made whole if that crop cut it (`grow_shape`, `grow` steps). A region
     over no such shape (white boxes, marker strokes) stays; one over shapes that all reach the page's edge
-    (a scan's black border) goes. With `support` (the map's mask), a shape must come within `reach` pixels of it:
+    (a scan's black border) goes, unless it covers at least `big` of the page (a box over most of a scanned
+    page, run into its border, stays as the map traced it). With `support` (the map's mask), a shape must come within `reach` pixels of it:
     a bold word on the next line, inside the crop but outside the map, is not a box."""
     if not regions:
         return []
@@ -466,7 +467,9 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, s
         inner = [(*s, score) for s in shapes if s[0] > 0 and s[1] > 0 and s[2] < w and s[3] < h]
         if support is not None:
             inner = [s for s in inner if support[max(0, s[1] - reach):s[3] + reach, max(0, s[0] - reach):s[2] + reach].any()]
-        if shapes and not inner:
+        if shapes and not inner:  # a scan's dark border, or a box that covers much of the page merged with it
+            if (x1 - x0) * (y1 - y0) >= big * w * h:
+                kept.append((x0, y0, x1, y1, score))
             continue
         (found.extend if inner else kept.append)(inner or (x0, y0, x1, y1, score))
     return unique_boxes(join_pieces(lum, unique_boxes(found), paper) + kept)
