@@ -20,7 +20,7 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'dark_boxes', 'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
-           'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
+           'covered_share', 'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
            'reliability_plot', 'iou', 'best_iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params',
            'drawn_box_scores']
 
@@ -358,9 +358,17 @@ def style_table(pages: pd.DataFrame, preds: dict, min_pages: int = 5, pool: pd.D
     return pd.DataFrame(rows)
 
 # %% ../nbs/05_interpret.ipynb #949d0f85
+def covered_share(clean, drawn, tol: int = 30) -> float:
+    """Share of a page a drawing covered: pixels whose grey level moved by more than `tol` between the `clean` page
+    and the `drawn` one (two image files of one size)."""
+    a, b = (np.asarray(Image.open(f).convert("L"), np.int16) for f in (clean, drawn))
+    return float((np.abs(a - b) > tol).mean())
+
+
 def full_page_recall(model, n: int = 100, seed: int = 7, out_dir=None) -> dict:
     """Share of `n` full-page redactions (`train.draw_full_page` over clean pool *test* pages, drawn at the model's
-    input size into `out_dir`) that `model` calls redacted (Wilson 95%), and its P(redacted) of an all-black page."""
+    input size into `out_dir`) that `model` calls redacted (Wilson 95%), the mean error of the redacted share it gives
+    those (`share_mae`, against `covered_share`), and its P(redacted) of an all-black page."""
     import tempfile
 
     from redactclf.dataset import pool_table
@@ -372,11 +380,14 @@ def full_page_recall(model, n: int = 100, seed: int = 7, out_dir=None) -> dict:
         out = Path(out_dir or tmp)
         files = pool_page_files(clean, out / "pages", model.input_size)
         full = full_page_files(files, out / "full", n=n, seed=seed, split="test")
-        said = [classify(p, model=model)[0].label == REDACTED for p in full.path]
+        pages = [classify(p, model=model)[0] for p in full.path]
+        covered = [covered_share(a, b) for a, b in zip(files.set_index("page_id").loc[full.page_id].path, full.path)]
+    said = [r.label == REDACTED for r in pages]
+    errors = [abs(r.redacted_share - c) for r, c, s in zip(pages, covered, said) if s]
     black = classify(Image.new("RGB", (850, 1100), "black"), model=model)[0]
     lo, hi = accuracy_interval(int(sum(said)), len(said))
     return {"n": len(said), "found": int(sum(said)), "recall": float(np.mean(said)), "wilson95": [lo, hi],
-            "all_black_p": float(black.p_redacted)}
+            "share_mae": float(np.mean(errors)) if errors else None, "all_black_p": float(black.p_redacted)}
 
 # %% ../nbs/05_interpret.ipynb #6eb5d84d
 def _nll(s, y) -> float:
