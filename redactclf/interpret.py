@@ -368,7 +368,7 @@ def covered_share(clean, drawn, tol: int = 30) -> float:
 def full_page_recall(model, n: int = 100, seed: int = 7, out_dir=None) -> dict:
     """Share of `n` full-page redactions (`train.draw_full_page` over clean pool *test* pages, drawn at the model's
     input size into `out_dir`) that `model` calls redacted (Wilson 95%), the mean error of the redacted share it gives
-    those (`share_mae`, against `covered_share`), and its P(redacted) of an all-black page."""
+    those (`share_mae`, against `covered_share`; None without boxes), and its P(redacted) of an all-black page."""
     import tempfile
 
     from redactclf.dataset import pool_table
@@ -383,7 +383,7 @@ def full_page_recall(model, n: int = 100, seed: int = 7, out_dir=None) -> dict:
         pages = [classify(p, model=model)[0] for p in full.path]
         covered = [covered_share(a, b) for a, b in zip(files.set_index("page_id").loc[full.page_id].path, full.path)]
     said = [r.label == REDACTED for r in pages]
-    errors = [abs(r.redacted_share - c) for r, c, s in zip(pages, covered, said) if s]
+    errors = [abs(r.redacted_share - c) for r, c, s in zip(pages, covered, said) if s and r.redacted_share is not None]
     black = classify(Image.new("RGB", (850, 1100), "black"), model=model)[0]
     lo, hi = accuracy_interval(int(sum(said)), len(said))
     return {"n": len(said), "found": int(sum(said)), "recall": float(np.mean(said)), "wilson95": [lo, hi],
