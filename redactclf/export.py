@@ -480,7 +480,7 @@ def _full_page_line(record: dict) -> str:
     fp = record.get("full_page_check")
     if not fp:
         return ""
-    share = (f", and the redacted share it gives those is off by {100 * fp['share_mae']:.1f} points on average"
+    share = (f",\n  and the redacted share it gives those is off by {100 * fp['share_mae']:.1f} points on average"
              if fp.get("share_mae") is not None else "")
     return (f"\n- Pages redacted whole (the exam has none): of {fp['n']} full-page redactions drawn over clean test pages"
             f"\n  (`05_interpret.full_page_recall`) it finds {fp['found']}{share}; an all-black page gets P(redacted)"

@@ -453,8 +453,8 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, s
     found within `pad` pixels of it, each made whole if that crop cut it (`grow_shape`, `grow` steps). A region
     over no such shape (white boxes, marker strokes) stays; one over shapes that all reach the page's edge
     (a scan's black border) goes, unless it covers at least `big` of the page (a box over most of a scanned
-    page, run into its border, stays as the map traced it). With `support` (the map's mask), a shape must come within `reach` pixels of it:
-    a bold word on the next line, inside the crop but outside the map, is not a box."""
+    page, run into its border, stays as the map traced it). With `support` (the map's mask), a shape must come
+    within `reach` pixels of it: a bold word on the next line, inside the crop but outside the map, is not a box."""
     if not regions:
         return []
     h, w = small.shape[:2]

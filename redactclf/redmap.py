@@ -58,6 +58,7 @@ def render_cache(df: pd.DataFrame, out, size=MAP_INPUT) -> np.ndarray:
 
 # %% ../nbs/04a_redmap.ipynb #9e71bf67
 def _dark_blobs(gray: np.ndarray, ink: int) -> np.ndarray:
+    """Word-sized blobs of pixels darker than `ink` (letters joined sideways), as `ink_words` returns them."""
     dark = gray < ink
     joined = ndimage.binary_dilation(dark, structure=np.ones((1, 4), bool))
     boxes = []
