@@ -467,11 +467,10 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, s
         inner = [(*s, score) for s in shapes if s[0] > 0 and s[1] > 0 and s[2] < w and s[3] < h]
         if support is not None:
             inner = [s for s in inner if support[max(0, s[1] - reach):s[3] + reach, max(0, s[0] - reach):s[2] + reach].any()]
-        if shapes and not inner:  # a scan's dark border, or a box that covers much of the page merged with it
-            if (x1 - x0) * (y1 - y0) >= big * w * h:
-                kept.append((x0, y0, x1, y1, score))
-            continue
-        (found.extend if inner else kept.append)(inner or (x0, y0, x1, y1, score))
+        if inner:
+            found.extend(inner)
+        elif not shapes or (x1 - x0) * (y1 - y0) >= big * w * h:  # else a scan's border, or a small box merged with it
+            kept.append((x0, y0, x1, y1, score))
     return unique_boxes(join_pieces(lum, unique_boxes(found), paper) + kept)
 
 
@@ -520,7 +519,8 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled) nor a piece inside a larger box
     (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
-    (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may be None when only `known` boxes are to be drawn."""
+    (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
+    be None when only `known` boxes are to be drawn."""
     h, w = small.shape[:2]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
