@@ -31,7 +31,7 @@ __all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 
            'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
-MAP_INPUT = (640, 480)  # model input (height, width)
+MAP_INPUT = (640, 480)  # model input (height, width); the drawing sizes below are in pixels of a page this tall
 MAP_STRIDE = 8  # one map cell is 8x8 input pixels
 
 # %% ../nbs/04a_redmap.ipynb #1f4205e3
@@ -134,10 +134,10 @@ CODES = ["(b)(6)", "(b) (6)", "(b) (4)", "(b)(7)(C)", "(b) (7)(C)", "b6", "b7C",
          "1.4(a)", "1.4(c)", "3.5(c)", "10 USC 130c", "Referred", "25X1", "NSA", "HOM"]
 
 
-def _code_text(d: ImageDraw.ImageDraw, box, code: str, fill, rng: random.Random):
+def _code_text(d: ImageDraw.ImageDraw, box, code: str, fill, rng: random.Random, scale: float = 1.0):
     from redactclf.synth import get_font  # drawing needs the training fonts only
     x0, y0, x1, y1 = box
-    fs = max(6, min(int((y1 - y0) * 0.75), 14))
+    fs = max(round(6 * scale), min(int((y1 - y0) * 0.75), round(14 * scale)))
     font = get_font(rng.choice(["dejavu-sans", "roboto"]), fs, rng.random() < 0.6)
     if font.getlength(code) < x1 - x0 - 2:
         cx = x0 + (x1 - x0 - font.getlength(code)) / 2 if rng.random() < 0.7 else x0 + 2
@@ -155,10 +155,14 @@ def _marker_poly(rng: random.Random, box):
 
 def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = None) -> tuple[Image.Image, np.ndarray, dict]:
     """Draw redactions onto a clean page at model size; returns the page, its exact uint8 mask (255 = redacted)
-    and what was drawn (`style`, `target`, `boxes`)."""
+    and what was drawn (`style`, `target`, `boxes`). A page of another height than `MAP_INPUT`'s is read and
+    drawn at that scale (words found on it shrunk to `MAP_INPUT`'s height, sizes grown back), so a larger map
+    learns the same redactions with sharper edges (a white box's outline stays one pixel wide)."""
     img = img.copy()
-    gray = np.asarray(img.convert("L"))
-    kind, boxes = redaction_targets(ink_words(gray), rng, (img.height, img.width))
+    s = img.height / MAP_INPUT[0]
+    base = img if s == 1 else img.resize((round(img.width / s), MAP_INPUT[0]), Image.BILINEAR)
+    kind, boxes = redaction_targets(ink_words(np.asarray(base.convert("L"))), rng, (base.height, base.width))
+    boxes = [tuple(v * s for v in b) for b in boxes]
     style = style or rng.choices(list(DRAW_STYLES), weights=list(DRAW_STYLES.values()))[0]
     if kind == "page":
         style = "withheld" if rng.random() < 0.5 else style
@@ -175,18 +179,18 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
         if style in ("black", "black-code"):
             d.rectangle(b, fill=(dark,) * 3)
             if style == "black-code":
-                _code_text(d, b, code, (255, 255, 255), rng)
+                _code_text(d, b, code, (255, 255, 255), rng, s)
         elif style == "grey-code":
             g = rng.randint(105, 200)
             d.rectangle(b, fill=(g, g, g))
             if rng.random() < 0.85:
-                _code_text(d, b, code, (0, 0, 0) if g > 130 else (255, 255, 255), rng)
+                _code_text(d, b, code, (0, 0, 0) if g > 130 else (255, 255, 255), rng, s)
         elif style == "white-code":  # a scan's thin outline shrunk to model size: often grey, not black
             d.rectangle(b, fill=(255, 255, 255), outline=(rng.randint(dark, 170),) * 3, width=1)
-            _code_text(d, b, code, (dark,) * 3, rng)
+            _code_text(d, b, code, (dark,) * 3, rng, s)
         elif style == "overtype":  # typewriter X-ing out, as 02_synth draws it, at model size
             from redactclf.synth import type_over
-            type_over(d, b, rng, min_size=7, rgb=True)
+            type_over(d, b, rng, min_size=round(7 * s), rgb=True)
         elif style == "coloured":
             d.rectangle(b, fill=tuple(rng.randint(0, 200) for _ in range(3)))
         elif style == "marker":
@@ -202,10 +206,11 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
                 reg = reg.filter(ImageFilter.GaussianBlur(max(3, (y1 - y0) / 2)))
             img.paste(reg.point(lambda v: int(v * rng.uniform(0.45, 0.8))), b[:2])
         elif style == "withheld":
-            d.rectangle(b, fill=(255, 255, 255), outline=(dark,) * 3, width=rng.randint(1, 3))
-            _code_text(d, (b[0] + 10, (b[1] + b[3]) // 2 - 12, b[2] - 10, (b[1] + b[3]) // 2 + 8),
+            d.rectangle(b, fill=(255, 255, 255), outline=(dark,) * 3, width=round(rng.randint(1, 3) * s))
+            mid, r = (b[1] + b[3]) // 2, lambda v: round(v * s)  # noqa: E731
+            _code_text(d, (b[0] + r(10), mid - r(12), b[2] - r(10), mid + r(8)),
                        rng.choice(["WITHHELD IN FULL", "PAGE WITHHELD", "Page denied", "DUPLICATE"]) + " " + code,
-                       (dark,) * 3, rng)
+                       (dark,) * 3, rng, s)
         if style != "marker":
             md.rectangle(b, fill=255)
         kept.append(b)
@@ -312,6 +317,7 @@ class MapDataset(torch.utils.data.Dataset):
 
     def __init__(self, table: pd.DataFrame, cache: np.ndarray | None, train: bool = True, seed: int = 0):
         self.t, self.cache, self.train, self.seed = table.reset_index(drop=True), cache, train, seed
+        self.size = tuple(cache.shape[1:3]) if cache is not None else MAP_INPUT  # (height, width) of every page
 
     def __len__(self):
         return len(self.t)
@@ -326,7 +332,7 @@ class MapDataset(torch.utils.data.Dataset):
         # training draws vary every time, from the global generator (so `set_seed` makes a run repeatable)
         rng = random.Random(random.getrandbits(64)) if self.train else random.Random(self.seed * 100_003 + i)
         if row.kind == "synth":
-            img, mask = synth_page(row.path)
+            img, mask = synth_page(row.path, self.size)
             return img, mask, float(row.label == REDACTED)
         img = Image.fromarray(np.asarray(self.cache[int(row.cache_idx)]))
         if row.kind == "draw":
@@ -503,7 +509,7 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
     t0 = time.time()
     learn.fine_tune(epochs, lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult)
     record = {"run_id": run_dir.name, "arch": "efficientnet_lite0 features_only + redaction map head",
-              "params": {"input_size": list(MAP_INPUT), "map_stride": MAP_STRIDE, "epochs": epochs,
+              "params": {"input_size": list(dls.train.dataset.size), "map_stride": MAP_STRIDE, "epochs": epochs,
                          "freeze_epochs": freeze_epochs, "lr": lr, "lr_mult": lr_mult, "bs": bs, "pretrained": pretrained,
                          "init_from": str(init) if init else None,
                          "train_items": train.kind.value_counts().to_dict(), "valid_items": len(valid)},
@@ -517,9 +523,10 @@ def export_redmap(learn, run_dir) -> tuple[Path, Path]:
     run_dir = Path(run_dir)
     pkl, onnx = run_dir / "model.pkl", run_dir / "model.onnx"
     learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ in ("CSVLogger", "SaveModelCallback")])
+    size = learn.dls.train.dataset.size  # the input size it learned at
     learn.export(pkl.resolve())
     net = learn.model.eval()
-    torch.onnx.export(net, torch.zeros(1, 3, *MAP_INPUT), str(onnx), input_names=["image"],
+    torch.onnx.export(net, torch.zeros(1, 3, *size), str(onnx), input_names=["image"],
                       output_names=["page", "cells"], dynamic_axes={"image": {0: "batch"}, "page": {0: "batch"},
                                                                     "cells": {0: "batch"}},
                       opset_version=17, dynamo=False)
@@ -550,12 +557,13 @@ def synth_part(name: str, root=None) -> list[Path]:
 
 
 def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, lookalike_frac: float = 0.0,
-                  drawn_masks: bool = False):
+                  drawn_masks: bool = False, size=MAP_INPUT):
     """(pool, render cache, train table, valid table) of the recipe; the same every time it is called.
-    `drawn_masks`: the redacted PDF pages of train and valid that draw their boxes learn them as a mask."""
+    `drawn_masks`: the redacted PDF pages of train and valid that draw their boxes learn them as a mask.
+    `size`: the pages' (height, width), the map's input."""
     from redactclf.dataset import pool_drawn_boxes, pool_table
     pool = pool_table()
-    cache = render_cache(pool, repo_root() / "data" / f"pool-{MAP_INPUT[0]}x{MAP_INPUT[1]}.npy")
+    cache = render_cache(pool, repo_root() / "data" / f"pool-{size[0]}x{size[1]}.npy", size)
     synth = synth_map_pages()
     drawn = pool_drawn_boxes(pool[pool.split.isin(["train", "valid"])]) if drawn_masks else None
     train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard, lookalike_frac=lookalike_frac,
@@ -588,9 +596,10 @@ def snapshot_tables(tables: dict, out_dir) -> str:
 
 def redmap_recipe(run_dir, epochs: int = 2, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
                   draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10, lookalike_frac: float = 0.0,
-                  drawn_masks: bool = False):
-    """Train the redaction map on the pool's train split + drawn + synthetic pages; export to `run_dir`."""
-    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac, drawn_masks)
+                  drawn_masks: bool = False, size=MAP_INPUT):
+    """Train the redaction map on the pool's train split + drawn + synthetic pages, at input `size` (height,
+    width); export to `run_dir`."""
+    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac, drawn_masks, size)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
     learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init, lr_mult=lr_mult)
     record["snapshot_id"] = sid
