@@ -715,8 +715,9 @@ def _boxes_line(record: dict) -> str:
                 f" file at least 10 px tall it finds {_pct(real['recall'])} (IoU ≥ 0.5), and"
                 f" {_pct(real['precision'] or 0)} of its boxes there match one (a lower bound: a redaction in a"
                 f" scan's pixels is not drawn).")
+    size = "x".join(map(str, b.get("input_size", (640, 480))))  # records before 2026-11-30 name no size: 640x480
     return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
-            f" pages this model calls redacted, rendered again at 640x480, and gives their boxes and redacted shares;"
+            f" pages this model calls redacted, rendered again at {size}, and gives their boxes and redacted shares;"
             f" it changes no verdict.{fig}")
 
 
@@ -788,8 +789,8 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     from redactclf.interpret import box_scores, fit_box_params
     map_run, dest = Path(map_run), Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
-    from redactclf.redmap import MAP_INPUT
-    sample = [im for p in real_items().path[:8] for _, im in iter_pages(p, size=MAP_INPUT)]
+    run = json.loads((map_run / "record.json").read_text())
+    sample = [im for p in real_items().path[:8] for _, im in iter_pages(p, size=tuple(run["params"]["input_size"]))]
     diff = map_onnx_diff(map_run / "model.pkl", map_run / "model.onnx", sample)
     if diff > rule["max_onnx_diff"]:
         raise ValueError(f"{map_run.name}: ONNX differs from fastai by {diff:.2e}; not shipped")
@@ -798,7 +799,6 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
             record["files"].pop(f, None)
         (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     classifier = load_model(dest / "model.onnx")
-    run = json.loads((map_run / "record.json").read_text())
     boxes = {k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")}
     shutil.copy(map_run / "model.onnx", dest / "boxes.onnx")
     shutil.copy(map_run / "model.pkl", dest / "boxes.pkl")  # the fastai model, as `model.pkl` beside `model.onnx`
@@ -809,7 +809,7 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     (dest / "boxes.json").write_text(json.dumps(boxes, indent=1, default=float))
     sha = sha256_file(dest / "boxes.onnx")
     record["boxes_model"] = {"file": "boxes.onnx", "sha256": sha, "run_id": boxes["run_id"], "onnx_max_diff": diff,
-                             "settings": fitted}
+                             "settings": fitted, "input_size": run["params"]["input_size"]}
     record["files"].update({"boxes.onnx": sha, "boxes.pkl": sha256_file(dest / "boxes.pkl")})
     if synth_paths is not None:  # the cascade as shipped: the map reloaded with its fitted settings (`boxes.json`)
         cascade = dataclasses.replace(classifier, boxes=load_model(dest / "boxes.onnx"))

@@ -554,12 +554,13 @@ BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5], "close_px": [0, 9, 17, 25], "offs
 
 def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | None = None) -> dict:
     """The box settings (`threshold`, `close_px`, offset `dx` = `dy`) with the best box recall, then mean IoU,
-    then the lowest share error, on `paths` (held-out synthetic pages, not the ones the figures are reported on)."""
+    then the lowest share error, on `paths` (held-out synthetic pages, not the ones the figures are reported on).
+    The grid's pixels are a 640-px-tall map input's, scaled to the map's own."""
     import itertools
     outputs = outputs or map_outputs(model, paths)
-    best, key = None, None
+    best, key, s = None, None, (model.boxes or model).input_size[0] / 640
     for t, c, o in itertools.product(grid["threshold"], grid["close_px"], grid.get("offset", [0])):
-        params = {"threshold": t, "close_px": c, "dx": o, "dy": o}
+        params = {"threshold": t, "close_px": round(c * s), "dx": round(o * s), "dy": round(o * s)}
         s = box_scores(model, paths, params=params, outputs=outputs)
         k = (s["recall"] or 0.0, s["mean_iou"] or 0.0, -s["share_mae"])
         if key is None or k > key:

@@ -512,7 +512,7 @@ def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
 
 def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
                close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5,
-               glyph_px: int = 7, known=()) -> dict:
+               glyph_px: int = 7, known=(), base: int = 640) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
@@ -520,21 +520,26 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     box only if it is not `glyph_sized` (a bold letter whose counters were filled) nor a piece inside a larger box
     (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
-    be None when only `known` boxes are to be drawn."""
+    be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, the snapping's reach, the
+    smallest shape) are for a map input `base` px tall and grow with `small`'s height; `close_px`, `dx`, `dy` are
+    the model's own, in its input's pixels."""
     h, w = small.shape[:2]
+    s = h / base
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
     if cells is None:
         cells = np.zeros((1, 1), np.float32)  # no map, no regions
-    mask, regions = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
+    area = round(6 * s * s)
+    mask, regions = map_regions(cells, (h, w), threshold, area, close_px=close_px, dx=dx, dy=dy)
     if not regions and cells.max() > 0:
-        mask, regions = map_regions(cells, (h, w), float(cells.max()) / 2, close_px=close_px, dx=dx, dy=dy)
+        mask, regions = map_regions(cells, (h, w), float(cells.max()) / 2, area, close_px=close_px, dx=dx, dy=dy)
     if regions:  # a low threshold for a box's extent, a high one for its existence
         seed = min(peak, 0.9 * max(r[4] for r in regions))
         regions = [r for r in regions if r[4] >= seed]
     if snap:
-        regions = snap_boxes(small, regions, support=mask)
-    regions = drop_inner_pieces([r for r in regions if not glyph_sized(r, glyph_px)])
+        regions = snap_boxes(small, regions, pad=round(10 * s), support=mask, reach=round(2 * s),
+                             min_area=round(12 * s * s), min_h=round(3 * s))
+    regions = drop_inner_pieces([r for r in regions if not glyph_sized(r, glyph_px * s)], round(s), round(12 * s))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
