@@ -558,9 +558,9 @@ def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | No
     The grid's pixels are a 640-px-tall map input's, scaled to the map's own."""
     import itertools
     outputs = outputs or map_outputs(model, paths)
-    best, key, s = None, None, (model.boxes or model).input_size[0] / 640
+    best, key, scale = None, None, (model.boxes or model).input_size[0] / 640
     for t, c, o in itertools.product(grid["threshold"], grid["close_px"], grid.get("offset", [0])):
-        params = {"threshold": t, "close_px": round(c * s), "dx": round(o * s), "dy": round(o * s)}
+        params = {"threshold": t, "close_px": round(c * scale), "dx": round(o * scale), "dy": round(o * scale)}
         s = box_scores(model, paths, params=params, outputs=outputs)
         k = (s["recall"] or 0.0, s["mean_iou"] or 0.0, -s["share_mae"])
         if key is None or k > key:
