@@ -558,7 +558,7 @@ def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | No
     The grid's pixels are a 640-px-tall map input's, scaled to the map's own."""
     import itertools
     outputs = outputs or map_outputs(model, paths)
-    best, key, scale = None, None, (model.boxes or model).input_size[0] / 640
+    best, key, scale = None, None, outputs[0]["small"].shape[0] / 640  # the map's input height
     for t, c, o in itertools.product(grid["threshold"], grid["close_px"], grid.get("offset", [0])):
         params = {"threshold": t, "close_px": round(c * scale), "dx": round(o * scale), "dy": round(o * scale)}
         s = box_scores(model, paths, params=params, outputs=outputs)
