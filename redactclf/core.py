@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['LABELS', 'REDACTED', 'CLEAN', 'RENDER_DPI', 'INPUT_SIZE', 'MAX_PIXELS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'repo_root',
-           'models_dir', 'InputError', 'EmptyInputError', 'UnsupportedFileError', 'CorruptFileError',
+__all__ = ['LABELS', 'REDACTED', 'CLEAN', 'RENDER_DPI', 'INPUT_SIZE', 'MAP_INPUT', 'MAX_PIXELS', 'IMAGENET_MEAN', 'IMAGENET_STD',
+           'repo_root', 'models_dir', 'InputError', 'EmptyInputError', 'UnsupportedFileError', 'CorruptFileError',
            'EncryptedPDFError', 'NoPagesError', 'ImageTooLargeError', 'TooManyPagesError', 'PageResult']
 
 # %% ../nbs/00_core.ipynb #1d38b91c
@@ -19,6 +19,7 @@ LABELS = ("clean", "redacted")  # fastai vocab order: index 1 is `redacted`
 REDACTED, CLEAN = "redacted", "clean"
 RENDER_DPI = 100  # dpi at which PDF pages are rendered
 INPUT_SIZE = (384, 288)  # model input (height, width)
+MAP_INPUT = (640, 480)  # redaction map input (height, width): the boxes stage's and the drawings' pixel sizes are set for it
 MAX_PIXELS = 40_000_000  # images above this many pixels are refused
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import INPUT_SIZE, REDACTED, models_dir, repo_root
+from .core import INPUT_SIZE, MAP_INPUT, REDACTED, models_dir, repo_root
 from .dataset import real_items, real_test_docs, sha256_file
 from .ingest import iter_pages
 from .predict import load_model, preprocess
@@ -715,7 +715,7 @@ def _boxes_line(record: dict) -> str:
                 f" file at least 10 px tall it finds {_pct(real['recall'])} (IoU ≥ 0.5), and"
                 f" {_pct(real['precision'] or 0)} of its boxes there match one (a lower bound: a redaction in a"
                 f" scan's pixels is not drawn).")
-    size = "x".join(map(str, b.get("input_size", (640, 480))))  # records before 2026-11-30 name no size: 640x480
+    size = "x".join(map(str, b.get("input_size", MAP_INPUT)))  # records before 2026-11-30 name no size: MAP_INPUT
     return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
             f" pages this model calls redacted, rendered again at {size}, and gives their boxes and redacted shares;"
             f" it changes no verdict.{fig}")

@@ -13,7 +13,7 @@ import pandas as pd
 from PIL import Image
 from scipy import ndimage
 
-from .core import CLEAN, REDACTED
+from .core import CLEAN, MAP_INPUT, REDACTED
 
 # %% auto #0
 __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter',
@@ -555,10 +555,10 @@ BOX_GRID = {"threshold": [0.2, 0.3, 0.4, 0.5], "close_px": [0, 9, 17, 25], "offs
 def fit_box_params(model, paths, grid: dict = BOX_GRID, outputs: list[dict] | None = None) -> dict:
     """The box settings (`threshold`, `close_px`, offset `dx` = `dy`) with the best box recall, then mean IoU,
     then the lowest share error, on `paths` (held-out synthetic pages, not the ones the figures are reported on).
-    The grid's pixels are a 640-px-tall map input's, scaled to the map's own."""
+    The grid's pixels are `MAP_INPUT`'s, scaled to the map's own input."""
     import itertools
     outputs = outputs or map_outputs(model, paths)
-    best, key, scale = None, None, outputs[0]["small"].shape[0] / 640  # the map's input height
+    best, key, scale = None, None, outputs[0]["small"].shape[0] / MAP_INPUT[0]
     for t, c, o in itertools.product(grid["threshold"], grid["close_px"], grid.get("offset", [0])):
         params = {"threshold": t, "close_px": round(c * scale), "dx": round(o * scale), "dy": round(o * scale)}
         s = box_scores(model, paths, params=params, outputs=outputs)

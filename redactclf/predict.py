@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, REDACTED, RENDER_DPI, PageResult,
-                            TooManyPagesError, models_dir)
+from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, MAP_INPUT, REDACTED, RENDER_DPI,
+                            PageResult, TooManyPagesError, models_dir)
 from .ingest import iter_pages, source_name
 
 # %% auto #0
@@ -512,7 +512,7 @@ def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
 
 def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
                close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5,
-               glyph_px: int = 7, known=(), base: int = 640) -> dict:
+               glyph_px: int = 7, known=()) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
@@ -521,10 +521,10 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
     be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, the snapping's reach, the
-    smallest shape) are for a map input `base` px tall and grow with `small`'s height; `close_px`, `dx`, `dy` are
+    smallest shape) are for a `MAP_INPUT`-sized map and grow with `small`'s height; `close_px`, `dx`, `dy` are
     the model's own, in its input's pixels."""
     h, w = small.shape[:2]
-    s = h / base
+    s = h / MAP_INPUT[0]
     if not redacted:
         return {"boxes": [], "redacted_share": 0.0, "content_share": 0.0}
     if cells is None:

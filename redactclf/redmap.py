@@ -19,19 +19,18 @@ from PIL import Image, ImageDraw, ImageFilter
 from scipy import ndimage
 from torch import nn
 
-from .core import IMAGENET_MEAN, IMAGENET_STD, REDACTED, repo_root
+from .core import IMAGENET_MEAN, IMAGENET_STD, MAP_INPUT, REDACTED, repo_root
 from .ingest import iter_pages
 
 # %% auto #0
-__all__ = ['MAP_INPUT', 'MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'page_at_size',
-           'render_cache', 'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes',
-           'cell_targets', 'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells',
-           'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
+__all__ = ['MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'page_at_size', 'render_cache',
+           'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes', 'cell_targets',
+           'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet',
+           'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
            'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_part', 'recipe_tables',
            'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
-MAP_INPUT = (640, 480)  # model input (height, width); the drawing sizes below are in pixels of a page this tall
 MAP_STRIDE = 8  # one map cell is 8x8 input pixels
 
 # %% ../nbs/04a_redmap.ipynb #1f4205e3
