@@ -23,12 +23,12 @@ from .core import IMAGENET_MEAN, IMAGENET_STD, MAP_INPUT, REDACTED, repo_root
 from .ingest import iter_pages
 
 # %% auto #0
-__all__ = ['MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'page_at_size', 'render_cache',
-           'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes', 'cell_targets',
-           'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells', 'RedactionNet',
-           'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
-           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_part', 'recipe_tables',
-           'snapshot_tables', 'redmap_recipe']
+__all__ = ['MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'SYNTH_EXTRA', 'page_at_size',
+           'render_cache', 'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes',
+           'cell_targets', 'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells',
+           'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
+           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_extra_pages', 'synth_part',
+           'recipe_tables', 'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_STRIDE = 8  # one map cell is 8x8 input pixels
@@ -546,6 +546,18 @@ def synth_map_pages(root=None) -> list[Path]:
 
 
 SYNTH_PARTS = {"train": (0, 500), "box-fit": (500, 600), "report": (600, 900)}
+SYNTH_EXTRA = ("synth-extra", 340_000)  # more training pages: folder under data/, first seed
+
+
+def synth_extra_pages(n: int, root=None) -> list[Path]:
+    """`n` more synthetic training pages (seeds from `SYNTH_EXTRA`'s, apart from every part of `SYNTH_MAP`), made
+    once; their boxes teach the map the generator's styles beside the 500 of the `train` part."""
+    from redactclf.synth import make_dataset
+    name, start = SYNTH_EXTRA
+    root = Path(root or repo_root() / "data" / name)
+    if n and len(list(root.glob("*/*.jpg"))) < n:
+        make_dataset(root, n, start=start)
+    return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)[:n]
 
 
 def synth_part(name: str, root=None) -> list[Path]:
@@ -556,16 +568,17 @@ def synth_part(name: str, root=None) -> list[Path]:
 
 
 def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, lookalike_frac: float = 0.0,
-                  drawn_masks: bool = False, size=MAP_INPUT):
+                  drawn_masks: bool = False, size=MAP_INPUT, extra_synth: int = 0):
     """(pool, render cache, train table, valid table) of the recipe; the same every time it is called.
     `drawn_masks`: the redacted PDF pages of train and valid that draw their boxes learn them as a mask.
-    `size`: the pages' (height, width), the map's input."""
+    `size`: the pages' (height, width), the map's input. `extra_synth`: that many more synthetic training pages
+    (`synth_extra_pages`)."""
     from redactclf.dataset import pool_drawn_boxes, pool_table
     pool = pool_table()
     cache = render_cache(pool, repo_root() / "data" / f"pool-{size[0]}x{size[1]}.npy", size)
     synth = synth_map_pages()
     drawn = pool_drawn_boxes(pool[pool.split.isin(["train", "valid"])]) if drawn_masks else None
-    train = training_table(pool, "train", synth[:n_synth], draw_frac, hard=hard, lookalike_frac=lookalike_frac,
+    train = training_table(pool, "train", synth[:n_synth] + synth_extra_pages(extra_synth), draw_frac, hard=hard, lookalike_frac=lookalike_frac,
                            drawn=drawn)
     valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac, drawn=drawn)
     return pool, cache, train, valid
@@ -595,10 +608,10 @@ def snapshot_tables(tables: dict, out_dir) -> str:
 
 def redmap_recipe(run_dir, epochs: int = 2, freeze_epochs: int = 1, lr: float = 2e-3, n_synth: int = 500,
                   draw_frac: float = 0.6, init=None, hard: int = 2, lr_mult: float = 10, lookalike_frac: float = 0.0,
-                  drawn_masks: bool = False, size=MAP_INPUT):
+                  drawn_masks: bool = False, size=MAP_INPUT, extra_synth: int = 0):
     """Train the redaction map on the pool's train split + drawn + synthetic pages, at input `size` (height,
     width); export to `run_dir`."""
-    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac, drawn_masks, size)
+    _, cache, train, valid = recipe_tables(n_synth, draw_frac, hard, lookalike_frac, drawn_masks, size, extra_synth)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
     learn, record = train_redmap(train, valid, cache, run_dir, epochs, freeze_epochs, lr, init=init, lr_mult=lr_mult)
     record["snapshot_id"] = sid
