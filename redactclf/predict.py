@@ -26,8 +26,8 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'CODE_BOX_EVIDENCE', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits',
            'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
            'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
-           'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'drop_inner_pieces', 'page_boxes',
-           'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
+           'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces',
+           'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -500,6 +500,12 @@ def glyph_sized(box, glyph_px: int = 7) -> bool:
     return h < glyph_px and box[2] - box[0] < 1.5 * h
 
 
+def rule_thin(box, rule_px: int = 4) -> bool:
+    """Whether a box (x0, y0, x1, y1, ...) of a 640x480 page is thinner than a line of the smallest print (8-pt type
+    is about 5 px tall there): a rule, an underline or a sliver of a frame, not a redaction."""
+    return box[3] - box[1] < rule_px
+
+
 def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
     """`boxes` [(x0, y0, x1, y1, ...)] less the pieces shorter than `max_h` px lying inside a larger box (within `tol`
     px): bits of a box's printed label, which add nothing to the box around it. A taller box inside another stays:
@@ -512,12 +518,12 @@ def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
 
 def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
                close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5,
-               glyph_px: int = 7, known=()) -> dict:
+               glyph_px: int = 7, rule_px: int = 4, known=()) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
-    box only if it is not `glyph_sized` (a bold letter whose counters were filled) nor a piece inside a larger box
+    box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece inside a larger box
     (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
     be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, the snapping's reach, the
@@ -539,7 +545,8 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     if snap:
         regions = snap_boxes(small, regions, pad=round(10 * s), support=mask, reach=round(2 * s),
                              min_area=round(12 * s * s), min_h=round(3 * s))
-    regions = drop_inner_pieces([r for r in regions if not glyph_sized(r, glyph_px * s)], round(s), round(12 * s))
+    regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
+    regions = drop_inner_pieces(regions, round(s), round(12 * s))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
