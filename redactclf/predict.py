@@ -526,7 +526,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece inside a larger box
     (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
-    be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, the snapping's reach, the
+    be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's reach, the
     smallest shape) are for a `MAP_INPUT`-sized map and grow with `small`'s height; `close_px`, `dx`, `dy` are
     the model's own, in its input's pixels."""
     h, w = small.shape[:2]

@@ -578,8 +578,8 @@ def recipe_tables(n_synth: int = 500, draw_frac: float = 0.6, hard: int = 2, loo
     cache = render_cache(pool, repo_root() / "data" / f"pool-{size[0]}x{size[1]}.npy", size)
     synth = synth_map_pages()
     drawn = pool_drawn_boxes(pool[pool.split.isin(["train", "valid"])]) if drawn_masks else None
-    train = training_table(pool, "train", synth[:n_synth] + synth_extra_pages(extra_synth), draw_frac, hard=hard, lookalike_frac=lookalike_frac,
-                           drawn=drawn)
+    synth_train = synth[:n_synth] + synth_extra_pages(extra_synth)
+    train = training_table(pool, "train", synth_train, draw_frac, hard=hard, lookalike_frac=lookalike_frac, drawn=drawn)
     valid = training_table(pool, "valid", synth[n_synth:n_synth + 100], draw_frac, drawn=drawn)
     return pool, cache, train, valid
 
