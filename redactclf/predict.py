@@ -501,9 +501,9 @@ def glyph_sized(box, glyph_px: int = 7) -> bool:
 
 
 def rule_thin(box, rule_px: int = 4) -> bool:
-    """Whether a box (x0, y0, x1, y1, ...) of a 640x480 page is thinner than a line of the smallest print (8-pt type
-    is about 5 px tall there): a rule, an underline or a sliver of a frame, not a redaction."""
-    return box[3] - box[1] < rule_px
+    """Whether a box (x0, y0, x1, y1, ...) of a 640x480 page is thinner, either way, than a line of the smallest print
+    (8-pt type is about 5 px tall there): a rule, an underline or a side of a frame, not a redaction."""
+    return min(box[2] - box[0], box[3] - box[1]) < rule_px
 
 
 def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
