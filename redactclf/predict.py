@@ -523,11 +523,11 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
-    box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece inside a larger box
-    (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
+    box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
+    inside a larger box (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
-    be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's reach, the
-    smallest shape) are for a `MAP_INPUT`-sized map and grow with `small`'s height; `close_px`, `dx`, `dy` are
+    be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's
+    reach, the smallest shape) are for a `MAP_INPUT`-sized map and grow with `small`'s height; `close_px`, `dx`, `dy` are
     the model's own, in its input's pixels."""
     h, w = small.shape[:2]
     s = h / MAP_INPUT[0]

@@ -535,14 +535,19 @@ def export_redmap(learn, run_dir) -> tuple[Path, Path]:
 SYNTH_MAP = ("synth-map", 300_000, 900)  # folder under data/, first seed, pages
 
 
-def synth_map_pages(root=None) -> list[Path]:
-    """The recipe's synthetic pages, made once with `synth.make_dataset` (sorted by seed)."""
+def _made_pages(name: str, start: int, n: int, root=None) -> list[Path]:
+    """The first `n` synthetic pages (seeds from `start`) in `root` (default `data/<name>`), sorted by seed; made
+    once with `synth.make_dataset` when fewer are there."""
     from redactclf.synth import make_dataset
-    name, start, n = SYNTH_MAP
     root = Path(root or repo_root() / "data" / name)
-    if len(list(root.glob("*/*.jpg"))) < n:
+    if n and len(list(root.glob("*/*.jpg"))) < n:
         make_dataset(root, n, start=start)
-    return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)
+    return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)[:n]
+
+
+def synth_map_pages(root=None) -> list[Path]:
+    """The recipe's synthetic pages (`SYNTH_MAP`), made once, sorted by seed."""
+    return _made_pages(*SYNTH_MAP, root)
 
 
 SYNTH_PARTS = {"train": (0, 500), "box-fit": (500, 600), "report": (600, 900)}
@@ -552,12 +557,7 @@ SYNTH_EXTRA = ("synth-extra", 340_000)  # more training pages: folder under data
 def synth_extra_pages(n: int, root=None) -> list[Path]:
     """`n` more synthetic training pages (seeds from `SYNTH_EXTRA`'s, apart from every part of `SYNTH_MAP`), made
     once; their boxes teach the map the generator's styles beside the 500 of the `train` part."""
-    from redactclf.synth import make_dataset
-    name, start = SYNTH_EXTRA
-    root = Path(root or repo_root() / "data" / name)
-    if n and len(list(root.glob("*/*.jpg"))) < n:
-        make_dataset(root, n, start=start)
-    return sorted(root.glob("*/*.jpg"), key=lambda p: p.stem)[:n]
+    return _made_pages(*SYNTH_EXTRA, n, root)
 
 
 def synth_part(name: str, root=None) -> list[Path]:
