@@ -22,7 +22,7 @@ __all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', '
            'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
            'covered_share', 'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
            'reliability_plot', 'iou', 'best_iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params',
-           'drawn_box_scores']
+           'drawn_box_scores', 'drawn_style_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -589,3 +589,34 @@ def drawn_box_scores(model, pages: pd.DataFrame, min_h: int = 10, min_iou: float
                 "predicted_boxes": m, "precision": d.hits.sum() / m if m else None}
     d = pd.DataFrame(rows, columns=["source", "found", "boxes", "hits", "pred"])
     return {**rates(d), "by_source": {s: rates(g) for s, g in d.groupby("source")}}
+
+# %% ../nbs/05_interpret.ipynb #aaef77ca
+def drawn_style_scores(model, n: int = 300, seed: int = 7, split: str = "test", min_h: int = 6) -> pd.DataFrame:
+    """Per `redmap.DRAW_STYLES` style (and `all`): pages called redacted and box recall / precision at IoU 0.5 (boxes at
+    least `min_h` px tall), of `model` on `n` clean pool pages of `split` at `MAP_INPUT`, each with one style drawn on it
+    (`redmap.draw_redactions`, styles in turn, page i's drawing seeded by `seed` and i)."""
+    import random
+
+    from redactclf.dataset import pool_table
+    from redactclf.predict import classify
+    from redactclf.redmap import DRAW_STYLES, draw_redactions, page_at_size
+    pool = pool_table()
+    clean = pool[(pool.split == split) & (pool.label == CLEAN)].sample(n=n, random_state=seed)
+    styles, rows = list(DRAW_STYLES), []
+    for i, r in enumerate(clean.itertuples()):
+        img, _, drawn = draw_redactions(page_at_size(r.path, int(r.page)), random.Random(seed * 100_003 + i), styles[i % len(styles)])
+        page = classify(img, model=model)[0]
+        sx, sy = img.width / page.frame_size[0], img.height / page.frame_size[1]  # boxes come in the page's frame
+        pred = [(b["x0"] * sx, b["y0"] * sy, b["x1"] * sx, b["y1"] * sy) for b in page.boxes]
+        truth = [b for b in drawn["boxes"] if b[3] - b[1] >= min_h]
+        rows.append({"style": drawn["style"], "called": page.label == REDACTED, "boxes": len(truth),
+                     "found": sum(best_iou(t, pred) >= 0.5 for t in truth), "given": len(pred),
+                     "matched": sum(best_iou(p, drawn["boxes"]) >= 0.5 for p in pred)})
+    d = pd.DataFrame(rows)
+    out = pd.concat([d.groupby("style").sum(), d.drop(columns="style").sum().rename("all").to_frame().T])
+    out.insert(0, "pages", list(d.groupby("style").size()) + [len(d)])
+    out["page_recall"] = out.called / out.pages
+    out["recall"] = out.found / out.boxes.where(out.boxes > 0)
+    out["precision"] = out.matched / out.given.where(out.given > 0)
+    return out.astype({c: int for c in ("pages", "called", "boxes", "found", "given", "matched")})
+
