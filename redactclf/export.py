@@ -715,6 +715,13 @@ def _boxes_line(record: dict) -> str:
                 f" file at least 10 px tall it finds {_pct(real['recall'])} (IoU ≥ 0.5), and"
                 f" {_pct(real['precision'] or 0)} of its boxes there match one (a lower bound: a redaction in a"
                 f" scan's pixels is not drawn).")
+    drawn = s.get("drawn_styles")
+    if drawn:
+        a = drawn["all"]
+        by = ", ".join(f"{k} {_pct(v['recall'])}" for k, v in drawn.items() if k != "all" and v["recall"] is not None)
+        fig += (f" With redactions drawn onto {a['pages']} clean test pages (one style a page: exact boxes on real"
+                f" layouts), the pipeline calls {_pct(a['page_recall'])} of them redacted and finds {_pct(a['recall'])} of"
+                f" their {a['boxes']} boxes; by style: {by}.")
     size = "x".join(map(str, b.get("input_size", MAP_INPUT)))  # records before 2026-11-30 name no size: MAP_INPUT
     return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
             f" pages this model calls redacted, rendered again at {size}, and gives their boxes and redacted shares;"
@@ -825,12 +832,13 @@ def _shipped_box_scores(dest: Path, synth_paths) -> dict:
     return {**box_scores(load_model(dest / "model.onnx"), synth_paths), "code_commit": code_commit()}
 
 
-def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None = None) -> dict:
+def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None = None, drawn_pages: int = 0) -> dict:
     """Score the boxes stage shipped in `dest` (default `models/`) again on `synth_paths` (default the held-out
-    synthetic pages 600-899) with this checkout's `page_boxes`, and on the boxes the PDF pages `real_pages` draw
-    (`interpret.drawn_box_scores`; e.g. the pool's test split, redacted PDF pages) when given; rewrite its record
+    synthetic pages 600-899) with this checkout's `page_boxes`, on the boxes the PDF pages `real_pages` draw
+    (`interpret.drawn_box_scores`; e.g. the pool's test split, redacted PDF pages) when given, and on `drawn_pages`
+    clean test pages with redactions drawn on them (`interpret.drawn_style_scores`) when not 0; rewrite its record
     and card. Returns the scores."""
-    from redactclf.interpret import drawn_box_scores
+    from redactclf.interpret import drawn_box_scores, drawn_style_scores
     from redactclf.redmap import synth_part
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
@@ -840,6 +848,9 @@ def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None =
     record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
     if real_pages is not None:
         record["boxes_model"]["scores"]["real_drawn"] = drawn_box_scores(load_model(dest / "model.onnx"), real_pages)
+    if drawn_pages:
+        d = drawn_style_scores(load_model(dest / "model.onnx"), n=drawn_pages)
+        record["boxes_model"]["scores"]["drawn_styles"] = d.astype(object).where(d.notna(), None).to_dict("index")
     _save_record(dest, record)
     return record["boxes_model"]["scores"]
 
