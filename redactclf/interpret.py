@@ -590,7 +590,7 @@ def drawn_box_scores(model, pages: pd.DataFrame, min_h: int = 10, min_iou: float
     d = pd.DataFrame(rows, columns=["source", "found", "boxes", "hits", "pred"])
     return {**rates(d), "by_source": {s: rates(g) for s, g in d.groupby("source")}}
 
-# %% ../nbs/05_interpret.ipynb #0b9cbd42
+# %% ../nbs/05_interpret.ipynb #91567e65
 def drawn_style_scores(model, n: int = 300, seed: int = 7, split: str = "test", min_h: int = 6) -> pd.DataFrame:
     """Per `redmap.DRAW_STYLES` style (and `all`): pages called redacted and box recall / precision at IoU 0.5 (boxes at
     least `min_h` px tall), of `model` on `n` clean pool pages of `split` at `MAP_INPUT`, each with one style drawn on it
