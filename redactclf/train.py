@@ -272,12 +272,20 @@ def _clean_pages(pool_files: pd.DataFrame, split: str = "train") -> pd.DataFrame
     return pool_files[(pool_files.split == split) & (pool_files.label != REDACTED)]
 
 
-def drawn_page_files(pool_files: pd.DataFrame, out_dir, frac: float = 0.4, seed: int = 0) -> pd.DataFrame:
+def drawn_page_files(pool_files: pd.DataFrame, out_dir, frac: float = 0.4, seed: int = 0, draw_size=None) -> pd.DataFrame:
     """Redactions drawn (`redmap.draw_redactions`, every real style) onto `frac` of the clean train pages of
-    `pool_files` (`pool_page_files`), each saved once as a PNG in `out_dir`; the rows, labelled redacted."""
+    `pool_files` (`pool_page_files`), each saved once as a PNG in `out_dir`; the rows, labelled redacted. With
+    `draw_size` (height, width) each page is drawn on a render at that size and shrunk to its own, so a thin outline
+    fades as a real one does on a page rendered small, instead of being drawn one crisp pixel wide."""
     from redactclf.redmap import draw_redactions
     rows = _clean_pages(pool_files).sample(frac=frac, random_state=seed)
-    return drawn_copies(rows, out_dir, f"drawn{seed}", [lambda im, rng: draw_redactions(im, rng)[0]], REDACTED, str(seed))
+    if draw_size is None:
+        return drawn_copies(rows, out_dir, f"drawn{seed}", [lambda im, rng: draw_redactions(im, rng)[0]], REDACTED, str(seed))
+    size = Image.open(rows.path.iloc[0]).size if len(rows) else None
+    big = pool_page_files(rows.assign(path=rows.document), Path(out_dir) / f"pages-{draw_size[0]}x{draw_size[1]}", draw_size)
+    shrunk = drawn_copies(big, out_dir, f"drawn{seed}", [lambda im, rng: draw_redactions(im, rng)[0].resize(size, Image.BILINEAR)],
+                          REDACTED, str(seed))
+    return shrunk.assign(document=rows.document.values)
 
 
 def pool_classifier_table(pool_files: pd.DataFrame, synth=(), synth_valid=(), drawn: pd.DataFrame | None = None,
@@ -365,15 +373,17 @@ def pool_png_dir(size=INPUT_SIZE) -> Path:
 
 
 def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0,
-                      lookalikes: int = 0) -> pd.DataFrame:
+                      lookalikes: int = 0, draw_size=None) -> pd.DataFrame:
     """The recipe's page table (`pool_classifier_table`): the pool rendered at `size`, redactions drawn onto
     `draw_frac` of its clean train pages, `full_pages` of them redacted whole and `lookalikes` of them made into clean
     look-alikes, `n_synth` synthetic train pages and the next 100 to validate; a page found twice (the CIA
-    history's twins where nothing was cut) kept once. `14_retrain` adds reviewed pages to it."""
+    history's twins where nothing was cut) kept once. `draw_size`: see `drawn_page_files`. `14_retrain` adds reviewed
+    pages to it."""
     from redactclf.dataset import DataValidationError, drop_duplicates_found, pool_table, validate
     from redactclf.redmap import synth_map_pages
     files = pool_page_files(pool_table(), pool_png_dir(size), size)
-    drawn = drawn_page_files(files, Path(f"{pool_png_dir(size)}-drawn"), draw_frac) if draw_frac else None
+    at = f"-at-{draw_size[0]}x{draw_size[1]}" if draw_size else ""
+    drawn = drawn_page_files(files, Path(f"{pool_png_dir(size)}-drawn{at}"), draw_frac, draw_size=draw_size) if draw_frac else None
     if full_pages:
         full = full_page_files(files, Path(f"{pool_png_dir(size)}-full"), full_pages)
         drawn = full if drawn is None else pd.concat([drawn, full])
@@ -389,17 +399,17 @@ def pool_recipe_table(n_synth: int = 500, draw_frac: float = 0.4, size=INPUT_SIZ
 
 def pool_recipe(run_dir, init_from=None, epochs: int = 3, lr: float = 3e-3, n_synth: int = 500,
                 hard_repeat: int = 2, draw_frac: float = 0.4, size=INPUT_SIZE, full_pages: int = 0,
-                lookalikes: int = 0, fold_valid: bool = False, **kw):
+                lookalikes: int = 0, fold_valid: bool = False, draw_size=None, **kw):
     """Continue the page classifier (`init_from`, default the shipped one) at input `size` on the pool's real
     pages, redactions drawn onto `draw_frac` of its clean train pages, and synthetic pages; returns `train_run`'s
     (learner, record). With `fold_valid` (the final fit of a fixed recipe) the pool's valid pages train too and
     only the synthetic valid pages validate."""
-    df = pool_recipe_table(n_synth, draw_frac, size, full_pages, lookalikes)
+    df = pool_recipe_table(n_synth, draw_frac, size, full_pages, lookalikes, draw_size)
     if fold_valid:
         df.loc[df.origin.isin(["pool", "pool-hard"]), "split"] = "train"
     learn, rec = train_run(df, run_dir, epochs=epochs, lr=lr, init_from=init_from or models_dir() / "model.pkl",
                            real_repeat=hard_repeat, repeat_origin="pool-hard", max_imbalance=0.7, size=size, **kw)
     rec["params"].update(draw_frac=draw_frac, full_pages=full_pages, lookalikes=lookalikes, n_synth=n_synth,
-                         fold_valid=fold_valid)
+                         fold_valid=fold_valid, draw_size=draw_size and list(draw_size))
     (Path(run_dir) / "record.json").write_text(json.dumps(rec, indent=1))
     return learn, rec
