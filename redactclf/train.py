@@ -214,7 +214,7 @@ def wise_run(run_dir, dest, alpha: float = 0.5, base=None, bs: int = 16) -> dict
     import shutil
 
     from fastai.learner import load_learner
-    run_dir, dest = Path(run_dir), Path(dest)
+    run_dir, dest = Path(run_dir), Path(dest).resolve()  # `Learner.export` puts a relative name under the learner's path
     record = json.loads((run_dir / "record.json").read_text())
     base = Path(base or record["params"]["init_from"])
     learn = load_learner(run_dir / "model.pkl", cpu=True)
