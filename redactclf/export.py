@@ -846,10 +846,11 @@ def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None =
         raise ValueError(f"{dest} ships no boxes stage to score (see `add_boxes`)")
     paths = synth_part("report") if synth_paths is None else synth_paths
     record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
+    model = load_model(dest / "model.onnx") if real_pages is not None or drawn_pages else None
     if real_pages is not None:
-        record["boxes_model"]["scores"]["real_drawn"] = drawn_box_scores(load_model(dest / "model.onnx"), real_pages)
+        record["boxes_model"]["scores"]["real_drawn"] = drawn_box_scores(model, real_pages)
     if drawn_pages:
-        d = drawn_style_scores(load_model(dest / "model.onnx"), n=drawn_pages)
+        d = drawn_style_scores(model, n=drawn_pages)
         record["boxes_model"]["scores"]["drawn_styles"] = d.astype(object).where(d.notna(), None).to_dict("index")
     _save_record(dest, record)
     return record["boxes_model"]["scores"]
