@@ -22,10 +22,10 @@ from .core import RENDER_DPI
 from .ingest import read_source, sniff_kind
 
 # %% auto #0
-__all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'non_space',
-           'checkable_pages', 'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label',
+__all__ = ['CHECKABLE_MIN_CHARS', 'LEAK_TYPES', 'UNREADABLE', 'STYLES', 'REVERSIBLE_STYLES', 'CODE_BOX_LIGHT', 'INLINE_BOX_DARK',
+           'non_space', 'checkable_pages', 'page_text_chars', 'pdf_leaks', 'find_codes', 'normalize_code', 'has_label',
            'ocr_engines', 'label_image', 'ocr_text', 'spaced_text', 'char_codes', 'box_codes', 'box_style',
-           'code_table', 'dark_rects', 'boxes_around', 'CodeBoxes', 'audit_page', 'DocumentAudit']
+           'code_table', 'dark_rects', 'inline_boxes', 'boxes_around', 'CodeBoxes', 'audit_page', 'DocumentAudit']
 
 # %% ../nbs/07a_audit.ipynb #d1d39575
 CHECKABLE_MIN_CHARS = 20  # a page has a text layer from this many non-space characters (as in real-pool/documents.csv)
@@ -883,6 +883,30 @@ def dark_rects(page: fitz.Page, light: float = CODE_BOX_LIGHT) -> list[list[floa
     return [_fitz_to_frame(page, r) for r in _filled_rects(page) if max(r.fill) < light and abs(r) < 0.5 * abs(page.rect)]
 
 
+INLINE_BOX_DARK = 0.35  # an inline box is a redaction's when every fill channel is under this (black or near it)
+
+
+def inline_boxes(page: fitz.Page, dark: float = INLINE_BOX_DARK) -> list[list[float]]:
+    """The near-black boxes a PDF page draws inside a line of its text, in 100-dpi frame pixels, once each: opaque
+    filled rectangles (`_filled_rects`) with every fill channel under `dark`, one line tall (5-30 pt), at least 1.5
+    times as wide as tall, 5 pt or more from the page's sides, with a word of the text layer beside them on their line
+    (within three heights) and none inside them."""
+    W = page.rect.width
+    rects = [r for r in _filled_rects(page) if max(r.fill) < dark and abs(r) < 0.5 * abs(page.rect)
+             and 5 <= r.height <= 30 and r.width >= 1.5 * r.height and r.x0 >= 5 and r.x1 <= W - 5]
+    words = page.get_text("words") if rects else []
+    out = []
+    for r in rects:
+        h, cy = r.height, (r.y0 + r.y1) / 2
+        line = [w for w in words if abs((w[1] + w[3]) / 2 - cy) < h / 2]
+        beside = any(0 <= r.x0 - w[2] < 3 * h or 0 <= w[0] - r.x1 < 3 * h for w in line)
+        inside = any(w[0] >= r.x0 - 1 and w[2] <= r.x1 + 1 and w[1] >= r.y0 - 1 and w[3] <= r.y1 + 1 for w in words)
+        box = _fitz_to_frame(page, r)
+        if beside and not inside and box not in out:
+            out.append(box)
+    return out
+
+
 def boxes_around(centres: list, rects: list) -> list[list[float]]:
     """For each centre (x, y), the smallest rect (x0, y0, x1, y1) holding it, once each, in order."""
     out = []
@@ -899,7 +923,8 @@ class CodeBoxes:
     """`CodeBoxes(pdf)(page)`: the boxes (frame pixels) that a PDF (path or bytes) draws around an exemption code of
     its text layer on 1-based `page`: opaque filled rectangles (`_filled_rects`) darker than `CODE_BOX_LIGHT` and
     under half the page. Empty for a page without a text layer or without such a code. `text_chars` keeps each
-    page's count of non-space text characters read on the way, for `DocumentAudit` not to read it again."""
+    page's count of non-space text characters read on the way, for `DocumentAudit` not to read it again.
+    `inline(page)`: the page's `inline_boxes`, once `__call__` has read its text."""
 
     def __init__(self, pdf):
         self.pdf = pdfium.PdfDocument(pdf)
@@ -916,14 +941,23 @@ class CodeBoxes:
             centres = _code_centres(_page_chars(pg))
         finally:
             pg.close()
+        doc = self._drawings()
+        return boxes_around(centres, dark_rects(doc[page - 1])) if doc else []
+
+    def inline(self, page: int) -> list[list[float]]:
+        """`inline_boxes` of 1-based `page`; empty for a page without a text layer (as `__call__` found it)."""
+        doc = self._drawings() if self.text_chars.get(page) else None
+        return inline_boxes(doc[page - 1]) if doc else []
+
+    def _drawings(self):
+        """The PyMuPDF document, opened once when first needed; False when PyMuPDF refuses a file pdfium reads (no
+        drawings to look at, no evidence)."""
         if self._fitz is None:
             try:
                 self._fitz = fitz.open(stream=self.data, filetype="pdf") if isinstance(self.data, bytes) else fitz.open(self.data)
-            except RuntimeError:  # PyMuPDF refuses a file pdfium reads: no drawings to look at, no evidence
+            except RuntimeError:
                 self._fitz = False
-        if not self._fitz:
-            return []
-        return boxes_around(centres, dark_rects(self._fitz[page - 1]))
+        return self._fitz
 
     def close(self):
         self.pdf.close()

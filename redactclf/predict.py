@@ -23,11 +23,12 @@ from .ingest import iter_pages, source_name
 
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS', 'CODE_BOX_P',
-           'CODE_BOX_EVIDENCE', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits',
-           'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_regions',
-           'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes',
-           'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces',
-           'page_boxes', 'iter_classify', 'audit_fields', 'cascade_boxes', 'classify']
+           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize',
+           'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
+           'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles', 'content_box', 'luminance',
+           'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes',
+           'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'page_boxes', 'iter_classify',
+           'file_evidence', 'audit_fields', 'cascade_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -611,6 +612,8 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
 
 CODE_BOX_P = 0.99  # p_redacted of a page with a code printed in a drawn box: 44 of 44 such pool pages are redacted
 CODE_BOX_EVIDENCE = "an exemption code printed in a box the PDF draws"
+INLINE_BOX_P = 0.99  # p_redacted of a page drawing a dark box inside a line of text: 27 of 27 such pool pages are redacted
+INLINE_BOX_EVIDENCE = "a dark box the PDF draws inside a line of its text"
 
 
 def _code_boxes(src):
@@ -625,6 +628,23 @@ def _code_boxes(src):
         return None
     from redactclf.audit import CodeBoxes
     return CodeBoxes(src if isinstance(src, bytes) else str(src))
+
+
+EVIDENCE_P = {CODE_BOX_EVIDENCE: CODE_BOX_P, INLINE_BOX_EVIDENCE: INLINE_BOX_P}
+
+
+def file_evidence(code_boxes, pages) -> tuple[list, list]:
+    """For each page, the boxes the PDF itself shows to be redactions, and why: codes printed in drawn boxes
+    (`audit.CodeBoxes`), else dark boxes drawn inside a line of text (`CodeBoxes.inline`); ([], None) for a page with
+    neither, and for every page when `code_boxes` is None (not a PDF)."""
+    known, why = [], []
+    for page in pages:
+        boxes, reason = (code_boxes(page), CODE_BOX_EVIDENCE) if code_boxes else ([], None)
+        if code_boxes and not boxes:
+            boxes, reason = code_boxes.inline(page), INLINE_BOX_EVIDENCE
+        known.append(boxes)
+        why.append(reason if boxes else None)
+    return known, why
 
 
 def _second_render(src, dpi: int):
@@ -673,14 +693,14 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
     t1 = time.perf_counter()
     probs, cells = model.run_batch(x)
     t2 = time.perf_counter()
-    known = [code_boxes(page) if code_boxes else [] for page, _, _ in batch]  # codes printed in drawn boxes
+    known, why = file_evidence(code_boxes, [page for page, _, _ in batch])
     redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
     cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
     n = len(batch)
     lo, hi = model.review_band
     for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
-        p = max(float(p), CODE_BOX_P) if known[i] else float(p)
+        p = max(float(p), EVIDENCE_P[why[i]]) if known[i] else float(p)
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if redacted[i] else CLEAN
@@ -703,7 +723,7 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
                 dbg["cells"] = cells[i] if cells is not None else cascade[i][1]
         warning = None if like["looks_like_document"] else OOD_WARNING
         yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
-                         evidence=CODE_BOX_EVIDENCE if known[i] else None, **found)
+                         evidence=why[i], **found)
 
 
 def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
