@@ -891,7 +891,7 @@ def inline_boxes(page: fitz.Page, dark: float = INLINE_BOX_DARK) -> list[list[fl
     filled rectangles (`_filled_rects`) with every fill channel under `dark`, one line tall (5-30 pt), at least 1.5
     times as wide as tall, 5 pt or more from the page's sides, with a word of the text layer beside them on their line
     (within three heights) and none inside them."""
-    W = page.rect.width
+    W = page.cropbox.width  # drawings and words are in the unrotated page's space; `page.rect` is the rotated page
     rects = [r for r in _filled_rects(page) if max(r.fill) < dark and abs(r) < 0.5 * abs(page.rect)
              and 5 <= r.height <= 30 and r.width >= 1.5 * r.height and r.x0 >= 5 and r.x1 <= W - 5]
     words = page.get_text("words") if rects else []
