@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import fitz  # PyMuPDF, which x-ray is built on
 import numpy as np
@@ -950,11 +951,13 @@ class CodeBoxes:
         return inline_boxes(doc[page - 1]) if doc else []
 
     def _drawings(self):
-        """The PyMuPDF document, opened once when first needed; False when PyMuPDF refuses a file pdfium reads (no
-        drawings to look at, no evidence)."""
+        """The PyMuPDF document to read drawings and words from, opened once when first needed: `_without_jpx`'s copy
+        when the file holds JPEG 2000 images (MuPDF would decode each in full to trace its page), else the file; False
+        when PyMuPDF refuses a file pdfium reads (no drawings to look at, no evidence)."""
         if self._fitz is None:
             try:
-                self._fitz = fitz.open(stream=self.data, filetype="pdf") if isinstance(self.data, bytes) else fitz.open(self.data)
+                data = self.data if isinstance(self.data, bytes) else Path(self.data).read_bytes()
+                self._fitz = _without_jpx(data) or fitz.open(stream=data, filetype="pdf")
             except RuntimeError:
                 self._fitz = False
         return self._fitz
