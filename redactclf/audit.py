@@ -878,10 +878,15 @@ def _code_centres(chars: list) -> list[tuple[float, float]]:
     return out
 
 
-def dark_rects(page: fitz.Page, light: float = CODE_BOX_LIGHT) -> list[list[float]]:
+def _dark_filled(page: fitz.Page, light: float) -> list:
     """The opaque filled rectangles a PDF page draws (`_filled_rects`) with every fill channel under `light` and less
-    than half the page, in 100-dpi frame pixels: on a page labelled redacted, its redaction boxes."""
-    return [_fitz_to_frame(page, r) for r in _filled_rects(page) if max(r.fill) < light and abs(r) < 0.5 * abs(page.rect)]
+    than half the page, as PyMuPDF rectangles of the unrotated page."""
+    return [r for r in _filled_rects(page) if max(r.fill) < light and abs(r) < 0.5 * abs(page.rect)]
+
+
+def dark_rects(page: fitz.Page, light: float = CODE_BOX_LIGHT) -> list[list[float]]:
+    """`_dark_filled` in 100-dpi frame pixels: on a page labelled redacted, its redaction boxes."""
+    return [_fitz_to_frame(page, r) for r in _dark_filled(page, light)]
 
 
 INLINE_BOX_DARK = 0.35  # an inline box is a redaction's when every fill channel is under this (black or near it)
@@ -889,12 +894,12 @@ INLINE_BOX_DARK = 0.35  # an inline box is a redaction's when every fill channel
 
 def inline_boxes(page: fitz.Page, dark: float = INLINE_BOX_DARK) -> list[list[float]]:
     """The near-black boxes a PDF page draws inside a line of its text, in 100-dpi frame pixels, once each: opaque
-    filled rectangles (`_filled_rects`) with every fill channel under `dark`, one line tall (5-30 pt), at least 1.5
+    filled rectangles (`_dark_filled`) with every fill channel under `dark`, one line tall (5-30 pt), at least 1.5
     times as wide as tall, 5 pt or more from the page's sides, with a word of the text layer beside them on their line
     (within three heights) and none inside them."""
     W = page.cropbox.width  # drawings and words are in the unrotated page's space; `page.rect` is the rotated page
-    rects = [r for r in _filled_rects(page) if max(r.fill) < dark and abs(r) < 0.5 * abs(page.rect)
-             and 5 <= r.height <= 30 and r.width >= 1.5 * r.height and r.x0 >= 5 and r.x1 <= W - 5]
+    rects = [r for r in _dark_filled(page, dark)
+             if 5 <= r.height <= 30 and r.width >= 1.5 * r.height and r.x0 >= 5 and r.x1 <= W - 5]
     words = page.get_text("words") if rects else []
     out = []
     for r in rects:

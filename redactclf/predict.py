@@ -639,9 +639,11 @@ def file_evidence(code_boxes, pages) -> tuple[list, list]:
     neither, and for every page when `code_boxes` is None (not a PDF)."""
     known, why = [], []
     for page in pages:
-        boxes, reason = (code_boxes(page), CODE_BOX_EVIDENCE) if code_boxes else ([], None)
-        if code_boxes and not boxes:
-            boxes, reason = code_boxes.inline(page), INLINE_BOX_EVIDENCE
+        boxes, reason = [], None
+        if code_boxes:
+            boxes, reason = code_boxes(page), CODE_BOX_EVIDENCE
+            if not boxes:
+                boxes, reason = code_boxes.inline(page), INLINE_BOX_EVIDENCE
         known.append(boxes)
         why.append(reason if boxes else None)
     return known, why

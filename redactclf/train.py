@@ -279,9 +279,10 @@ def drawn_page_files(pool_files: pd.DataFrame, out_dir, frac: float = 0.4, seed:
     fades as a real one does on a page rendered small, instead of being drawn one crisp pixel wide."""
     from redactclf.redmap import draw_redactions
     rows = _clean_pages(pool_files).sample(frac=frac, random_state=seed)
-    if draw_size is None:
+    if draw_size is None or rows.empty:
         return drawn_copies(rows, out_dir, f"drawn{seed}", [lambda im, rng: draw_redactions(im, rng)[0]], REDACTED, str(seed))
-    size = Image.open(rows.path.iloc[0]).size if len(rows) else None
+    with Image.open(rows.path.iloc[0]) as first:  # the drawn copies come back at the pages' own size
+        size = first.size
     big = pool_page_files(rows.assign(path=rows.document), Path(out_dir) / f"pages-{draw_size[0]}x{draw_size[1]}", draw_size)
     shrunk = drawn_copies(big, out_dir, f"drawn{seed}", [lambda im, rng: draw_redactions(im, rng)[0].resize(size, Image.BILINEAR)],
                           REDACTED, str(seed))
