@@ -19,7 +19,7 @@ from scipy import ndimage
 from torch import nn
 
 from .core import REDACTED
-from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, to_input
+from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, synth_page_boxes, to_input
 
 # %% auto #0
 __all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'box_targets', 'FineDataset', 'with_known_boxes',
@@ -76,11 +76,7 @@ class FineDataset(torch.utils.data.Dataset):
         row = self.t.iloc[i]
         H, W = FINE_INPUT
         if row.kind == "synth":
-            meta = json.loads(Path(row.path).with_suffix(".json").read_text())
-            with Image.open(row.path) as im:
-                sx, sy = W / im.width, H / im.height
-                img = im.convert("RGB").resize((W, H), Image.BILINEAR)
-            return img, [(b["box"][0] * sx, b["box"][1] * sy, b["box"][2] * sx, b["box"][3] * sy) for b in meta["redactions"]]
+            return synth_page_boxes(row.path, FINE_INPUT)
         img = Image.fromarray(np.asarray(self.cache[int(row.cache_idx)]))
         if row.kind == "draw":
             img, _, drawn = draw_redactions(img, rng)

@@ -25,10 +25,10 @@ from .ingest import iter_pages
 # %% auto #0
 __all__ = ['MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'SYNTH_EXTRA', 'page_at_size',
            'render_cache', 'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes',
-           'cell_targets', 'to_input', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body', 'top_cells',
-           'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner', 'hard_pages',
-           'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_extra_pages', 'synth_part',
-           'recipe_tables', 'snapshot_tables', 'redmap_recipe']
+           'cell_targets', 'to_input', 'synth_page_boxes', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body',
+           'top_cells', 'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner',
+           'hard_pages', 'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_extra_pages',
+           'synth_part', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_STRIDE = 8  # one map cell is 8x8 input pixels
@@ -283,16 +283,21 @@ def to_input(img) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))
 
 
-def synth_page(path, size=MAP_INPUT) -> tuple[Image.Image, np.ndarray]:
-    """A synthetic page at model size and its mask from the JSON sidecar's boxes."""
+def synth_page_boxes(path, size=MAP_INPUT) -> tuple[Image.Image, list]:
+    """A synthetic page at `size` (height, width) and its JSON sidecar's boxes scaled to it."""
     meta = json.loads(Path(path).with_suffix(".json").read_text())
     with Image.open(path) as im:
         sx, sy = size[1] / im.width, size[0] / im.height
         img = im.convert("RGB").resize((size[1], size[0]), Image.BILINEAR)
+    return img, [(x0 * sx, y0 * sy, x1 * sx, y1 * sy) for x0, y0, x1, y1 in (r["box"] for r in meta["redactions"])]
+
+
+def synth_page(path, size=MAP_INPUT) -> tuple[Image.Image, np.ndarray]:
+    """A synthetic page at model size and its mask from the JSON sidecar's boxes."""
+    img, boxes = synth_page_boxes(path, size)
     mask = Image.new("L", img.size, 0)
-    for r in meta["redactions"]:
-        x0, y0, x1, y1 = r["box"]
-        ImageDraw.Draw(mask).rectangle((x0 * sx, y0 * sy, x1 * sx, y1 * sy), fill=255)
+    for box in boxes:
+        ImageDraw.Draw(mask).rectangle(box, fill=255)
     return img, np.asarray(mask)
 
 
