@@ -25,7 +25,7 @@ from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter
 __all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'box_targets', 'FineDataset', 'with_known_boxes',
            'FineBoxNet', 'fine_splitter', 'fine_loss', 'core_iou', 'core_boxes', 'EpochSample', 'fine_dls',
            'fine_learner', 'train_fineboxes', 'export_fineboxes', 'fineboxes_recipe', 'fine_maps', 'fine_page_boxes',
-           'fine_outputs', 'fine_scores', 'fit_fine_params']
+           'fine_outputs', 'union_boxes', 'scored_boxes', 'fine_scores', 'fit_fine_params']
 
 # %% ../nbs/04b_fineboxes.ipynb #806a44f5
 FINE_INPUT = (1088, 832)  # (height, width): a letter page at about 99 dpi
@@ -326,18 +326,30 @@ def fine_outputs(net: FineBoxNet, items, model=None) -> list[dict]:
     return out
 
 
-def fine_scores(outputs: list[dict], params: dict | None = None, min_h: int = 10, min_iou: float = 0.5) -> dict:
-    """Box recall, precision and share error (points) of the fine boxes with `params` (or of the shipped boxes
-    when None) over `fine_outputs`."""
+def union_boxes(base, extra) -> list[tuple]:
+    """`base` and each box of `extra` that overlaps none of `base`."""
+    apart = lambda b, k: b[2] <= k[0] or k[2] <= b[0] or b[3] <= k[1] or k[3] <= b[1]  # noqa: E731
+    return [tuple(b[:4]) for b in base] + [tuple(b[:4]) for b in extra if all(apart(b, k) for k in base)]
+
+
+def scored_boxes(o: dict, params: dict | None = None, union: bool = False) -> list[tuple]:
+    """One page of `fine_outputs`: the shipped boxes (`params` None), the fine boxes with `params`, or (`union`) the
+    shipped boxes with the fine boxes where they have none."""
+    if params is None:
+        return o["shipped"]
+    if not o["redacted"]:
+        return []
+    fine = fine_page_boxes(o["full"].astype(np.float32), o["core"].astype(np.float32), o["frame"], o["known"], **params)
+    return union_boxes(o["shipped"], fine) if union else fine
+
+
+def fine_scores(outputs: list[dict], params: dict | None = None, union: bool = False, min_h: int = 10,
+                min_iou: float = 0.5) -> dict:
+    """Box recall, precision and share error (points) over `fine_outputs` of the boxes `scored_boxes` gives."""
     from redactclf.interpret import best_iou
     found, hits, errors = [], [], []
     for o in outputs:
-        if params is None:
-            pred = o["shipped"]
-        elif o["redacted"]:
-            pred = fine_page_boxes(o["full"].astype(np.float32), o["core"].astype(np.float32), o["frame"], o["known"], **params)
-        else:
-            pred = []
+        pred = scored_boxes(o, params, union)
         hits += [best_iou(p, o["truth"]) >= min_iou for p in pred]
         found += [best_iou(t, pred) >= min_iou for t in o["truth"] if t[3] - t[1] >= min_h]
         W, H = o["frame"]
@@ -351,13 +363,16 @@ def fine_scores(outputs: list[dict], params: dict | None = None, min_h: int = 10
             "share_mae_points": 100 * float(np.mean(errors))}
 
 
-def fit_fine_params(outputs: list[dict], grid: dict = FINE_GRID) -> dict:
-    """The decoding settings with the best box recall, then the lowest share error, on `outputs`."""
+def fit_fine_params(outputs: list[dict], grid: dict = FINE_GRID, union: bool = False, min_precision: float = 0.0) -> dict:
+    """The decoding settings with the best box recall, then the lowest share error, on `outputs`, among those whose
+    precision is at least `min_precision` (None when none is)."""
     import itertools
     best, key = None, None
     for values in itertools.product(*grid.values()):
         params = dict(zip(grid, values))
-        s = fine_scores(outputs, params)
+        s = fine_scores(outputs, params, union)
+        if (s["precision"] or 0.0) < min_precision:
+            continue
         k = (s["recall"] or 0.0, -s["share_mae_points"])
         if key is None or k > key:
             best, key = params, k
