@@ -22,10 +22,11 @@ from .core import REDACTED
 from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, synth_page_boxes, to_input
 
 # %% auto #0
-__all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'box_targets', 'FineDataset', 'with_known_boxes',
-           'FineBoxNet', 'fine_splitter', 'fine_loss', 'core_iou', 'core_boxes', 'EpochSample', 'fine_dls',
-           'fine_learner', 'train_fineboxes', 'export_fineboxes', 'fineboxes_recipe', 'fine_maps', 'fine_page_boxes',
-           'fine_outputs', 'union_boxes', 'scored_boxes', 'fine_scores', 'fit_fine_params']
+__all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'map_rects', 'rect_mask', 'box_targets', 'border_weights',
+           'box_weights', 'FineDataset', 'with_known_boxes', 'FineBoxNet', 'fine_splitter', 'fine_loss', 'core_iou',
+           'core_boxes', 'EpochSample', 'fine_dls', 'fine_learner', 'train_fineboxes', 'export_fineboxes',
+           'fineboxes_recipe', 'fine_maps', 'fine_page_boxes', 'fine_outputs', 'union_boxes', 'scored_boxes',
+           'fine_scores', 'fit_fine_params']
 
 # %% ../nbs/04b_fineboxes.ipynb #806a44f5
 FINE_INPUT = (1088, 832)  # (height, width): a letter page at about 99 dpi
@@ -33,17 +34,54 @@ FINE_STRIDE = 2  # one output pixel is 2x2 input pixels
 SHRINK = 3  # input px taken off each side of a box to make its core
 
 # %% ../nbs/04b_fineboxes.ipynb #d3087c17
-def box_targets(boxes, size, stride: int = FINE_STRIDE, shrink: float = SHRINK) -> tuple[np.ndarray, np.ndarray]:
-    """(full, core) uint8 masks at 1/`stride` of `size` (height, width) from boxes (x0, y0, x1, y1) in input pixels."""
-    h, w = size[0] // stride, size[1] // stride
-    full, core = Image.new("L", (w, h), 0), Image.new("L", (w, h), 0)
-    fd, cd = ImageDraw.Draw(full), ImageDraw.Draw(core)
+def map_rects(boxes, stride: int = FINE_STRIDE, shrink: float = SHRINK) -> tuple[list, list]:
+    """(full, core) rectangles (x0, y0, x1, y1), inclusive output pixels, of boxes (x0, y0, x1, y1) in input pixels."""
+    full, core = [], []
     for x0, y0, x1, y1 in boxes:
-        fd.rectangle((x0 / stride, y0 / stride, x1 / stride - 1, y1 / stride - 1), fill=1)
+        full.append((x0 / stride, y0 / stride, x1 / stride - 1, y1 / stride - 1))
         k = min(shrink, max(0.0, (min(x1 - x0, y1 - y0) - 2 * stride) / 2))
         cx0, cy0, cx1, cy1 = (x0 + k) / stride, (y0 + k) / stride, (x1 - k) / stride - 1, (y1 - k) / stride - 1
-        cd.rectangle((cx0, cy0, max(cx0, cx1), max(cy0, cy1)), fill=1)
-    return np.asarray(full), np.asarray(core)
+        core.append((cx0, cy0, max(cx0, cx1), max(cy0, cy1)))
+    return full, core
+
+
+def rect_mask(rects, shape) -> np.ndarray:
+    """uint8 mask (h, w) of inclusive pixel rectangles drawn as PIL draws them."""
+    m = Image.new("L", shape[::-1], 0)
+    for r in rects:
+        ImageDraw.Draw(m).rectangle(r, fill=1)
+    return np.asarray(m)
+
+
+def box_targets(boxes, size, stride: int = FINE_STRIDE, shrink: float = SHRINK) -> tuple[np.ndarray, np.ndarray]:
+    """(full, core) uint8 masks at 1/`stride` of `size` (height, width) from boxes (x0, y0, x1, y1) in input pixels."""
+    shape = (size[0] // stride, size[1] // stride)
+    full, core = (rect_mask(rects, shape) for rects in map_rects(boxes, stride, shrink))
+    return full, core
+
+# %% ../nbs/04b_fineboxes.ipynb #307fca17
+def border_weights(rects, shape, near: float = 2.0, between: float = 8.0, sigma: float = 2.0) -> np.ndarray:
+    """U-Net border weights (h, w) for a mask of inclusive pixel rectangles `rects`: 1 inside them, more on the paper
+    beside one (`near`) and between two (`between`)."""
+    h, w = shape
+    reach = int(np.ceil(3 * sigma))  # past this a rectangle adds (next to) nothing
+    d1, d2 = np.full(shape, np.inf, np.float32), np.full(shape, np.inf, np.float32)  # nearest, second-nearest
+    for x0, y0, x1, y1 in ([int(v) for v in r] for r in rects):  # PIL draws a rectangle's pixels int(x0) to int(x1)
+        win = np.s_[max(0, y0 - reach):max(0, min(h, y1 + reach + 1)), max(0, x0 - reach):max(0, min(w, x1 + reach + 1))]
+        ys, xs = np.ogrid[win]
+        d = np.hypot(np.maximum(np.maximum(x0 - xs, xs - x1), 0), np.maximum(np.maximum(y0 - ys, ys - y1), 0))
+        d2[win] = np.minimum(d2[win], np.maximum(d1[win], d))
+        d1[win] = np.minimum(d1[win], d)
+    weights = np.ones(shape, np.float32)
+    paper = d1 > 0
+    weights[paper] += (near * np.exp(-d1**2 / (2 * sigma**2)) + between * np.exp(-(d1 + d2) ** 2 / (2 * sigma**2)))[paper]
+    return weights
+
+
+def box_weights(boxes, size, stride: int = FINE_STRIDE, shrink: float = SHRINK, **kw) -> np.ndarray:
+    """(2, h, w) `border_weights` of the full and core maps of boxes (x0, y0, x1, y1) in input pixels."""
+    shape = (size[0] // stride, size[1] // stride)
+    return np.stack([border_weights(r, shape, **kw) for r in map_rects(boxes, stride, shrink)])
 
 # %% ../nbs/04b_fineboxes.ipynb #b63116d9
 CROP = 384  # training crop side, input pixels
@@ -65,8 +103,9 @@ def _crop_origin(boxes, rng: random.Random, size, crop: int) -> tuple[int, int]:
 class FineDataset(torch.utils.data.Dataset):
     """Items of a map training table → (crop, (2, crop/2, crop/2) full and core targets) at `FINE_INPUT`."""
 
-    def __init__(self, table: pd.DataFrame, cache, train: bool = True, seed: int = 0, crop: int = CROP):
+    def __init__(self, table: pd.DataFrame, cache, train: bool = True, seed: int = 0, crop: int = CROP, border: dict | None = None):
         self.t, self.cache, self.train, self.seed, self.crop = table.reset_index(drop=True), cache, train, seed, crop
+        self.border = border  # `border_weights` settings: the targets carry the two weight maps after the masks
 
     def __len__(self):
         return len(self.t)
@@ -96,9 +135,11 @@ class FineDataset(torch.utils.data.Dataset):
             img = scan_jitter(img, rng)
         left, top = _crop_origin(boxes, rng, FINE_INPUT, self.crop)
         crop = img.crop((left, top, left + self.crop, top + self.crop))
-        full, core = box_targets([(x0 - left, y0 - top, x1 - left, y1 - top) for x0, y0, x1, y1 in boxes],
-                                 (self.crop, self.crop))
-        return to_input(crop), torch.from_numpy(np.stack([full, core]).astype(np.float32))
+        shifted = [(x0 - left, y0 - top, x1 - left, y1 - top) for x0, y0, x1, y1 in boxes]
+        y = np.stack(box_targets(shifted, (self.crop, self.crop))).astype(np.float32)
+        if self.border is not None:
+            y = np.concatenate([y, box_weights(shifted, (self.crop, self.crop), **self.border)])
+        return to_input(crop), torch.from_numpy(y)
 
 
 def with_known_boxes(table: pd.DataFrame) -> pd.DataFrame:
@@ -149,8 +190,10 @@ def fine_splitter(m: FineBoxNet):
 
 # %% ../nbs/04b_fineboxes.ipynb #a2ad7cdd
 def fine_loss(out, y, pos_weight: float = 2.0):
-    """BCE (positives weighted `pos_weight`) + 0.5 x soft Dice, over the full and core maps."""
-    bce = F.binary_cross_entropy_with_logits(out, y, pos_weight=torch.tensor(pos_weight))
+    """BCE (positives weighted `pos_weight`, each pixel by its border weight when `y` carries them) + 0.5 x soft Dice,
+    over the full and core maps."""
+    y, w = y[:, :2], (y[:, 2:] if y.shape[1] == 4 else None)
+    bce = F.binary_cross_entropy_with_logits(out, y, weight=w, pos_weight=torch.tensor(pos_weight))
     p = torch.sigmoid(out)
     dice = 1 - (2 * (p * y).sum((2, 3)) + 1) / (p.sum((2, 3)) + y.sum((2, 3)) + 1)
     return bce + 0.5 * dice.mean()
@@ -202,13 +245,15 @@ class EpochSample(torch.utils.data.Dataset):
         return self.ds[random.randrange(len(self.ds))]
 
 
-def fine_dls(train: pd.DataFrame, valid: pd.DataFrame, cache, bs: int = 8, crop: int = CROP, items: int | None = None):
-    """fastai `DataLoaders`: `items` random training crops an epoch (default: one per item), fixed validation crops."""
+def fine_dls(train: pd.DataFrame, valid: pd.DataFrame, cache, bs: int = 8, crop: int = CROP, items: int | None = None,
+             border: dict | None = None):
+    """fastai `DataLoaders`: `items` random training crops an epoch (default: one per item), fixed validation crops;
+    `border`: `border_weights` settings, or None for unweighted targets."""
     from fastai.data.core import DataLoaders
     from fastai.data.load import DataLoader
-    tds = FineDataset(train, cache, train=True, crop=crop)
+    tds = FineDataset(train, cache, train=True, crop=crop, border=border)
     tdl = DataLoader(EpochSample(tds, items or len(tds)), bs=bs, shuffle=True, drop_last=True)
-    vdl = DataLoader(FineDataset(valid, cache, train=False, crop=crop), bs=bs)
+    vdl = DataLoader(FineDataset(valid, cache, train=False, crop=crop, border=border), bs=bs)
     dls = DataLoaders(tdl, vdl)
     dls.n_inp = 1
     return dls
@@ -225,15 +270,16 @@ def fine_learner(dls, pretrained: bool = True, path=".", cbs=None):
 
 def train_fineboxes(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epochs: int = 3, freeze_epochs: int = 1,
                     lr: float = 2e-3, bs: int = 8, crop: int = CROP, items: int | None = 2400, lr_mult: float = 10,
-                    pretrained: bool = True, init=None):
-    """Fine-tune a `FineBoxNet`, checkpoint every epoch in `run_dir`; returns (learn, record)."""
+                    pretrained: bool = True, init=None, border: dict | None = None):
+    """Fine-tune a `FineBoxNet` (loss weighted by `border_weights` settings `border`, if given), checkpoint every epoch
+    in `run_dir`; returns (learn, record)."""
     from fastai.callback.progress import CSVLogger
     from fastai.callback.tracker import SaveModelCallback
 
     from redactclf.train import code_commit
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    learn = fine_learner(fine_dls(train, valid, cache, bs, crop, items), pretrained, path=run_dir,
+    learn = fine_learner(fine_dls(train, valid, cache, bs, crop, items, border), pretrained, path=run_dir,
                          cbs=[CSVLogger(fname="history.csv", append=True), SaveModelCallback(every_epoch=True, fname="epoch")])
     if init:
         learn.model.load_state_dict(torch.load(init, map_location="cpu"))
@@ -244,6 +290,7 @@ def train_fineboxes(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, ep
               "params": {"input_size": list(FINE_INPUT), "stride": FINE_STRIDE, "shrink": SHRINK, "crop": crop,
                          "items_per_epoch": items, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr,
                          "lr_mult": lr_mult, "bs": bs, "pretrained": pretrained, "init_from": str(init) if init else None,
+                         "border_weights": border,
                          "train_items": train.kind.value_counts().to_dict(), "valid_items": len(valid)},
               "train_seconds": round(time.time() - t0, 1), "code_commit": code_commit()}
     (run_dir / "record.json").write_text(json.dumps(record, indent=2))
@@ -275,13 +322,14 @@ def export_fineboxes(learn, run_dir) -> Path:
 
 # %% ../nbs/04b_fineboxes.ipynb #432cd03f
 def fineboxes_recipe(run_dir, epochs: int = 3, freeze_epochs: int = 1, lr: float = 2e-3, items: int = 2400,
-                     crop: int = CROP, extra_synth: int = 1500, init=None):
+                     crop: int = CROP, extra_synth: int = 1500, init=None, border: dict | None = None):
     """Train `FineBoxNet` on the map recipe's items with known boxes, at `FINE_INPUT`; export to `run_dir`."""
     from redactclf.redmap import recipe_tables, snapshot_tables
     _, cache, train, valid = recipe_tables(500, 0.6, 2, 0.0, True, FINE_INPUT, extra_synth)
     train, valid = with_known_boxes(train), with_known_boxes(valid).sample(n=240, random_state=0)
     sid = snapshot_tables({"train": train, "valid": valid}, Path(run_dir) / "snapshot")
-    learn, record = train_fineboxes(train, valid, cache, run_dir, epochs, freeze_epochs, lr, crop=crop, items=items, init=init)
+    learn, record = train_fineboxes(train, valid, cache, run_dir, epochs, freeze_epochs, lr, crop=crop, items=items, init=init,
+                                    border=border)
     record["snapshot_id"] = sid
     (Path(run_dir) / "record.json").write_text(json.dumps(record, indent=2))
     export_fineboxes(learn, run_dir)
