@@ -900,15 +900,22 @@ def inline_boxes(page: fitz.Page, dark: float = INLINE_BOX_DARK) -> list[list[fl
     W = page.cropbox.width  # drawings and words are in the unrotated page's space; `page.rect` is the rotated page
     rects = [r for r in _dark_filled(page, dark)
              if 5 <= r.height <= 30 and r.width >= 1.5 * r.height and r.x0 >= 5 and r.x1 <= W - 5]
-    words = page.get_text("words") if rects else []
-    out = []
+    if not rects:
+        return []
+    words = np.array([w[:4] for w in page.get_text("words")], float).reshape(-1, 4)
+    words = words[np.argsort((words[:, 1] + words[:, 3]) / 2)]
+    mid = (words[:, 1] + words[:, 3]) / 2  # sorted: each rect looks only at the words of its line
+    out, seen = [], set()
     for r in rects:
         h, cy = r.height, (r.y0 + r.y1) / 2
-        line = [w for w in words if abs((w[1] + w[3]) / 2 - cy) < h / 2]
-        beside = any(0 <= r.x0 - w[2] < 3 * h or 0 <= w[0] - r.x1 < 3 * h for w in line)
-        inside = any(w[0] >= r.x0 - 1 and w[2] <= r.x1 + 1 and w[1] >= r.y0 - 1 and w[3] <= r.y1 + 1 for w in words)
+        near = words[np.searchsorted(mid, cy - h / 2 - 1, "left"):np.searchsorted(mid, cy + h / 2 + 1, "right")]
+        line = near[np.abs((near[:, 1] + near[:, 3]) / 2 - cy) < h / 2]
+        left, right = r.x0 - line[:, 2], line[:, 0] - r.x1
+        beside = (((0 <= left) & (left < 3 * h)) | ((0 <= right) & (right < 3 * h))).any()
+        inside = ((near[:, 0] >= r.x0 - 1) & (near[:, 2] <= r.x1 + 1) & (near[:, 1] >= r.y0 - 1) & (near[:, 3] <= r.y1 + 1)).any()
         box = _fitz_to_frame(page, r)
-        if beside and not inside and box not in out:
+        if beside and not inside and tuple(box) not in seen:
+            seen.add(tuple(box))
             out.append(box)
     return out
 
