@@ -15,18 +15,18 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
-from scipy import ndimage
 from torch import nn
 
 from .core import REDACTED
+from .predict import boxes_apart, core_boxes  # defined beside the pipeline that runs it (07_predict)
 from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, synth_page_boxes, to_input
 
 # %% auto #0
 __all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'map_rects', 'rect_mask', 'box_targets', 'border_weights',
            'box_weights', 'FineDataset', 'with_known_boxes', 'FineBoxNet', 'fine_splitter', 'fine_loss', 'core_iou',
-           'core_boxes', 'EpochSample', 'fine_dls', 'fine_learner', 'train_fineboxes', 'export_fineboxes',
-           'fineboxes_recipe', 'fine_maps', 'fine_page_boxes', 'fine_outputs', 'union_boxes', 'scored_boxes',
-           'fine_scores', 'fit_fine_params']
+           'EpochSample', 'fine_dls', 'fine_learner', 'train_fineboxes', 'export_fineboxes', 'fineboxes_recipe',
+           'fine_maps', 'fine_page_boxes', 'fine_outputs', 'union_boxes', 'scored_boxes', 'fine_scores',
+           'fit_fine_params']
 
 # %% ../nbs/04b_fineboxes.ipynb #806a44f5
 FINE_INPUT = (1088, 832)  # (height, width): a letter page at about 99 dpi
@@ -204,33 +204,6 @@ def core_iou(out, y):
     p, t = (out[:, 1] > 0).float(), y[:, 1]
     return ((p * t).sum() + 1) / (((p + t) > 0).float().sum() + 1)
 
-# %% ../nbs/04b_fineboxes.ipynb #00ade27d
-def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0.5, t_full: float = 0.5, reach: int = 2,
-               min_score: float = 0.0, min_side: int = 3, min_fill: float = 0.5, edge: int = 2, big: float = 0.25) -> list[tuple]:
-    """Boxes (x0, y0, x1, y1, score) in frame pixels (`frame_size` = (width, height)) from the full and core
-    probability maps (h, w); a box's score is its core's mean probability."""
-    h, w = full.shape
-    lab, n = ndimage.label(core >= t_core)
-    if n == 0:
-        return []
-    dist, (iy, ix) = ndimage.distance_transform_edt(lab == 0, return_indices=True)
-    owner = lab[iy, ix]
-    owner[(dist > reach) | ((full < t_full) & (lab == 0))] = 0
-    idx = np.arange(1, n + 1)
-    scores, areas = ndimage.mean(core, lab, index=idx), ndimage.sum(np.ones_like(owner), owner, index=idx)
-    sx, sy = frame_size[0] / w, frame_size[1] / h
-    out = []
-    for k, sl in enumerate(ndimage.find_objects(owner, max_label=n)):
-        if sl is None:
-            continue
-        ys, xs = sl
-        bh, bw = ys.stop - ys.start, xs.stop - xs.start
-        at_edge = ys.start < edge or xs.start < edge or ys.stop > h - edge or xs.stop > w - edge
-        if (at_edge and areas[k] < big * h * w) or areas[k] < min_fill * bh * bw or min(bh, bw) < min_side or scores[k] < min_score:
-            continue
-        out.append((xs.start * sx, ys.start * sy, xs.stop * sx, ys.stop * sy, float(scores[k])))
-    return out
-
 # %% ../nbs/04b_fineboxes.ipynb #f6b3327e
 class EpochSample(torch.utils.data.Dataset):
     """`n` items drawn at random (with replacement) from `ds`, anew on every read."""
@@ -375,9 +348,8 @@ def fine_outputs(net: FineBoxNet, items, model=None) -> list[dict]:
 
 
 def union_boxes(base, extra) -> list[tuple]:
-    """`base` and each box of `extra` that overlaps none of `base`."""
-    apart = lambda b, k: b[2] <= k[0] or k[2] <= b[0] or b[3] <= k[1] or k[3] <= b[1]  # noqa: E731
-    return [tuple(b[:4]) for b in base] + [tuple(b[:4]) for b in extra if all(apart(b, k) for k in base)]
+    """`base` and each box of `extra` that overlaps none of `base` (`predict.boxes_apart`, as the pipeline adds them)."""
+    return [tuple(b[:4]) for b in base] + [tuple(b[:4]) for b in boxes_apart(extra, base)]
 
 
 def scored_boxes(o: dict, params: dict | None = None, union: bool = False) -> list[tuple]:

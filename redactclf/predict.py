@@ -27,8 +27,8 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
            'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles', 'content_box', 'luminance',
            'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes',
-           'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'page_boxes', 'iter_classify',
-           'file_evidence', 'audit_fields', 'cascade_boxes', 'classify']
+           'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'core_boxes',
+           'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -89,6 +89,7 @@ class Model:
     precision: str = "fp32"
     kind: str = "classifier"  # or "map"
     boxes: Model | None = field(default=None, repr=False)  # a page classifier's redaction map, for boxes only
+    fine: Model | None = field(default=None, repr=False)  # its fine boxes network (04b_fineboxes), for boxes the map misses
 
     @property
     def version(self) -> str:
@@ -100,7 +101,8 @@ class Model:
         return {"version": self.version, "file": self.path.name, "sha256": self.sha256, "backend": self.backend,
                 "precision": self.precision, "kind": self.kind,
                 "run_id": self.record.get("run_id"), "snapshot_id": self.record.get("snapshot_id"),
-                "code_commit": self.record.get("code_commit"), "boxes": self.boxes.version if self.boxes else None}
+                "code_commit": self.record.get("code_commit"), "boxes": self.boxes.version if self.boxes else None,
+                "fine_boxes": self.fine.version if self.fine else None}
 
     def predict_batch(self, x: np.ndarray) -> np.ndarray:
         """P(redacted) for a preprocessed batch."""
@@ -125,6 +127,12 @@ class Model:
         fitted on held-out synthetic pages and stored in the record (0.5, no closing, no offset when absent)."""
         fitted = self.record.get("calibration", {}).get("boxes", {})
         return {k: fitted.get(k, default) for k, default in (("threshold", 0.5), ("close_px", 0), ("dx", 0), ("dy", 0))}
+
+    @property
+    def fine_params(self) -> dict:
+        """How a fine boxes network's maps become boxes: `core_boxes`' settings, fitted on held-out synthetic pages
+        and stored in its record."""
+        return dict(self.record.get("calibration", {}).get("fine_boxes", {}))
 
 
 DEFAULT_REVIEW_BAND = (0.2, 0.8)
@@ -189,6 +197,8 @@ def _onnx_predictor(path: Path, record: dict, threads: int | None = None):
             page, cells = sess.run(None, {name: x})
             return page_probability(page, record, top_logits(cells)), _sigmoid(cells[:, 0])
         return run, "map"
+    if [o.name for o in sess.get_outputs()] == ["full", "core"]:  # a fine boxes network: its two maps' probabilities
+        return (lambda x: tuple(sess.run(None, {name: x}))), "fine"
     idx = LABELS.index(REDACTED)
 
     def predict(x: np.ndarray):
@@ -272,22 +282,24 @@ def load_model(path=None, backend: str = "auto", threads: int | None = None) -> 
             make = _onnx_predictor if kind == "onnx" else _torch_predictor
             run, model_kind = make(file, record, threads)
             _CACHE[key] = Model(file, kind, run, record, _sha256(file), precision, model_kind,
-                                _boxes_model(file, record, threads))
+                                _boxes_model(file, record, threads), _boxes_model(file, record, threads, "fine_boxes_model"))
         return _CACHE[key]
 
 
-def _boxes_model(file: Path, record: dict, threads: int | None = None) -> Model | None:
-    """The redaction map a page classifier's record names for its boxes (`boxes_model`: file beside it, sha256)."""
-    spec = record.get("boxes_model")
+def _boxes_model(file: Path, record: dict, threads: int | None = None, key: str = "boxes_model") -> Model | None:
+    """The model a page classifier's record names under `key` (file beside it, sha256): its redaction map for boxes
+    (`boxes_model`, `export.add_boxes`) or its fine boxes network (`fine_boxes_model`, `export.add_fine_boxes`)."""
+    spec = record.get(key)
     if not spec:
         return None
+    what, adder = ("boxes model", "add_boxes") if key == "boxes_model" else ("fine boxes model", "add_fine_boxes")
     path = file.parent / spec["file"]
     if not path.exists():
-        raise FileNotFoundError(f"{path}, the boxes model named in {file.name}'s record, not found; check out models/")
+        raise FileNotFoundError(f"{path}, the {what} named in {file.name}'s record, not found; check out models/")
     sha = _sha256(path)
     if sha != spec["sha256"]:
-        raise RuntimeError(f"{path} is not the boxes model the record names (sha256 {sha[:12]}, "
-                           f"recorded {spec['sha256'][:12]}); restore it or add it again (`export.add_boxes`)")
+        raise RuntimeError(f"{path} is not the {what} the record names (sha256 {sha[:12]}, "
+                           f"recorded {spec['sha256'][:12]}); restore it or add it again (`export.{adder}`)")
     return load_model(path, backend="onnx", threads=threads)
 
 # %% ../nbs/07_predict.ipynb #031a84f6
@@ -517,16 +529,23 @@ def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
     return [a for a in boxes if not (a[3] - a[1] < max_h and any(inside(a, b) for b in boxes))]
 
 
+def boxes_apart(extra, boxes) -> list:
+    """The boxes of `extra` that overlap none of `boxes` (each (x0, y0, x1, y1, ...))."""
+    apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # noqa: E731
+    return [e for e in extra if all(apart(e, b) for b in boxes)]
+
+
 def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted: bool, threshold: float = 0.5,
                close_px: int = 0, dx: int = 0, dy: int = 0, snap: bool = True, peak: float = 0.5,
-               glyph_px: int = 7, rule_px: int = 4, known=()) -> dict:
+               glyph_px: int = 7, rule_px: int = 4, known=(), extra=()) -> dict:
     """Boxes (frame pixels), redacted share and content share of one page from its cell probabilities
     (`threshold`, `close_px`: see `map_regions`; a model's own values are `Model.box_params`), each box snapped
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
     inside a larger box (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
-    (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `cells` may
+    (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `extra`: boxes
+    (x0, y0, x1, y1, score, frame pixels) from another stage (`core_boxes`), each kept where it overlaps no other box. `cells` may
     be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's
     reach, the smallest shape) are for a `MAP_INPUT`-sized map and grow with `small`'s height; `close_px`, `dx`, `dy` are
     the model's own, in its input's pixels."""
@@ -553,13 +572,15 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     known = [tuple(k[:4]) for k in known]
     regions = [r for r in regions if not any(k[0] <= (r[0] + r[2]) / 2 * sx <= k[2] and k[1] <= (r[1] + r[3]) / 2 * sy <= k[3]
                                              for k in known)]
+    extra = boxes_apart(extra, [(x0 * sx, y0 * sy, x1 * sx, y1 * sy) for x0, y0, x1, y1, _ in regions] + known)
     mask = np.zeros((h, w), bool)
     for x0, y0, x1, y1, _ in regions:
         mask[y0:y1, x0:x1] = True
-    for x0, y0, x1, y1 in known:
+    for x0, y0, x1, y1, *_ in known + extra:
         mask[int(y0 / sy):math.ceil(y1 / sy), int(x0 / sx):math.ceil(x1 / sx)] = True
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
     boxes += [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": 1.0} for x0, y0, x1, y1 in known]
+    boxes += [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": s} for x0, y0, x1, y1, s in extra]
     share = float(mask.mean())
     cb = content_box(small)
     if cb is None:
@@ -568,6 +589,34 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
         x0, y0, x1, y1 = cb
         content = float(min(1.0, mask.sum() / max(1, (x1 - x0) * (y1 - y0))))
     return {"boxes": boxes, "redacted_share": share, "content_share": content}
+
+# %% ../nbs/07_predict.ipynb #560398ef
+def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0.5, t_full: float = 0.5, reach: int = 2,
+               min_score: float = 0.0, min_side: int = 3, min_fill: float = 0.5, edge: int = 2, big: float = 0.25) -> list[tuple]:
+    """Boxes (x0, y0, x1, y1, score) in frame pixels (`frame_size` = (width, height)) from the full and core
+    probability maps (h, w); a box's score is its core's mean probability."""
+    from scipy import ndimage
+    h, w = full.shape
+    lab, n = ndimage.label(core >= t_core)
+    if n == 0:
+        return []
+    dist, (iy, ix) = ndimage.distance_transform_edt(lab == 0, return_indices=True)
+    owner = lab[iy, ix]
+    owner[(dist > reach) | ((full < t_full) & (lab == 0))] = 0
+    idx = np.arange(1, n + 1)
+    scores, areas = ndimage.mean(core, lab, index=idx), ndimage.sum(np.ones_like(owner), owner, index=idx)
+    sx, sy = frame_size[0] / w, frame_size[1] / h
+    out = []
+    for k, sl in enumerate(ndimage.find_objects(owner, max_label=n)):
+        if sl is None:
+            continue
+        ys, xs = sl
+        bh, bw = ys.stop - ys.start, xs.stop - xs.start
+        at_edge = ys.start < edge or xs.start < edge or ys.stop > h - edge or xs.stop > w - edge
+        if (at_edge and areas[k] < big * h * w) or areas[k] < min_fill * bh * bw or min(bh, bw) < min_side or scores[k] < min_score:
+            continue
+        out.append((xs.start * sx, ys.start * sy, xs.stop * sx, ys.stop * sy, float(scores[k])))
+    return out
 
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
@@ -671,20 +720,32 @@ def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
 
 def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, known: list | None = None) -> dict:
     """Boxes of the pages a page classifier calls redacted, from its boxes model (`Model.boxes`) run on those
-    pages rendered again at the map's size: {index in batch: (`page_boxes` fields, cell probabilities)}.
+    pages rendered again at the map's size, with its fine boxes network's (`Model.fine`, at its own size) where the
+    map has none: {index in batch: (`page_boxes` fields, cell probabilities)}.
     `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
     want = [i for i, r in enumerate(redacted) if r]
     if model.boxes is None or not want:
         return {}
-    size = model.boxes.input_size
-    again = rerender([batch[i][0] for i in want], size)
-    small = resize_pages([again[batch[i][0]] for i in want], size)
+    size, nums = model.boxes.input_size, [batch[i][0] for i in want]
+    frames = [batch[i][1].info.get("frame_size", batch[i][1].size) for i in want]
+    again = rerender(nums, size)
+    small = resize_pages([again[n] for n in nums], size)
     _, cells = model.boxes.run_batch(normalize(small))
+    extra = fine_boxes(model.fine, rerender(nums, model.fine.input_size), nums, frames) if model.fine else [()] * len(want)
     out = {}
     for j, i in enumerate(want):
-        im = batch[i][1]
-        out[i] = (page_boxes(cells[j], small[j], im.info.get("frame_size", im.size), True, **model.boxes.box_params,
-                             known=known[i] if known else ()), cells[j])
+        out[i] = (page_boxes(cells[j], small[j], frames[j], True, **model.boxes.box_params,
+                             known=known[i] if known else (), extra=extra[j]), cells[j])
+    return out
+
+
+def fine_boxes(fine: Model, pages: dict, nums: list, frames: list) -> list[list]:
+    """`core_boxes` (with the network's fitted settings) of pages `nums` of `pages` ({page: image at the fine network's
+    size}), one page at a time: a batch of 1088x832 pages would hold its activations all at once."""
+    out = []
+    for n, frame in zip(nums, frames):
+        full, core = fine.run_batch(normalize(resize_pages([pages[n]], fine.input_size)))
+        out.append(core_boxes(full[0], core[0], frame, **fine.fine_params))
     return out
 
 
