@@ -25,8 +25,9 @@ __all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff
            'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
            'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
            'source_table', 'map_model_card', 'classifier_exam_card', 'promote', 'model_card', 'add_int8', 'add_boxes',
-           'rescore_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier', 'exam_pipeline_change',
-           'synth_layout', 'holdout_by_layout', 'cv_record', 'recipe_candidate', 'add_review_band']
+           'rescore_boxes', 'fine_onnx_diff', 'add_fine_boxes', 'review_calibration', 'calibration_leak',
+           'promote_classifier', 'exam_pipeline_change', 'synth_layout', 'holdout_by_layout', 'cv_record',
+           'recipe_candidate', 'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -723,9 +724,13 @@ def _boxes_line(record: dict) -> str:
                 f" layouts), the pipeline calls {_pct(a['page_recall'])} of them redacted and finds {_pct(a['recall'])} of"
                 f" their {a['boxes']} boxes; by style: {by}.")
     size = "x".join(map(str, b.get("input_size", MAP_INPUT)))  # records before 2026-11-30 name no size: MAP_INPUT
+    f = record.get("fine_boxes_model")
+    fine = (f" Where the map draws no box, the fine boxes network `{f['run_id']}` (`fineboxes.onnx`, sha256"
+            f" `{f['sha256'][:16]}…`), run on the same pages rendered at {'x'.join(map(str, f['input_size']))}, adds its"
+            f" own.") if f else ""
     return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
             f" pages this model calls redacted, rendered again at {size}, and gives their boxes and redacted shares;"
-            f" it changes no verdict.{fig}")
+            f" it changes no verdict.{fine}{fig}")
 
 
 def model_card(record: dict) -> str:
@@ -855,6 +860,51 @@ def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None =
     _save_record(dest, record)
     return record["boxes_model"]["scores"]
 
+# %% ../nbs/06_export.ipynb #12515442
+def fine_onnx_diff(run_dir, images: list[Image.Image]) -> float:
+    """Largest difference of either map's probabilities between a fine boxes run's torch weights and its ONNX file."""
+    import torch
+
+    from redactclf.fineboxes import FineBoxNet
+    run_dir = Path(run_dir)
+    net = FineBoxNet(pretrained=False)
+    net.load_state_dict(torch.load(run_dir / "weights.pth", map_location="cpu"))
+    onnx = load_model(run_dir / "model.onnx", backend="onnx")
+    x = preprocess(images, onnx.input_size)
+    with torch.inference_mode():
+        p = torch.sigmoid(net.eval()(torch.from_numpy(x))).numpy()
+    full, core = onnx.run_batch(x)
+    return float(max(np.abs(p[:, 0] - full).max(), np.abs(p[:, 1] - core).max()))
+
+
+def add_fine_boxes(fine_run, params: dict, dest=None, synth_paths=None, rule: dict = EXAM_GATE) -> dict:
+    """Ship the fine boxes network of run folder `fine_run` (`04b_fineboxes`: `model.onnx`, `weights.pth`,
+    `record.json`) into the cascade of the page classifier in `dest` (default `models/`): `fineboxes.onnx`, its record
+    `fineboxes.json` with the decoding `params` (`core_boxes`' settings), and `fine_boxes_model` in `model.json`.
+    `synth_paths`: held-out synthetic pages to score the boxes on as they ship."""
+    fine_run, dest = Path(fine_run), Path(dest or models_dir())
+    record = json.loads((dest / "model.json").read_text())
+    if not record.get("boxes_model"):
+        raise ValueError(f"{dest} ships no boxes stage: fine boxes only add to the map's (see `add_boxes`)")
+    run = json.loads((fine_run / "record.json").read_text())
+    size = tuple(run["params"]["input_size"])
+    diff = fine_onnx_diff(fine_run, [im for p in real_items().path[:4] for _, im in iter_pages(p, size=size)])
+    if diff > rule["max_onnx_diff"]:
+        raise ValueError(f"{fine_run.name}: ONNX differs from torch by {diff:.2e}; not shipped")
+    shutil.copy(fine_run / "model.onnx", dest / "fineboxes.onnx")
+    fine = {**{k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")},
+            "calibration": {"fine_boxes": params}}
+    (dest / "fineboxes.json").write_text(json.dumps(fine, indent=1, default=float))
+    sha = sha256_file(dest / "fineboxes.onnx")
+    record["fine_boxes_model"] = {"file": "fineboxes.onnx", "sha256": sha, "run_id": run["run_id"], "onnx_max_diff": diff,
+                                  "settings": params, "input_size": list(size)}
+    record["files"]["fineboxes.onnx"] = sha
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))  # `load_model` reads it here
+    if synth_paths is not None:
+        record["boxes_model"]["scores"] = _shipped_box_scores(dest, synth_paths)
+    _save_record(dest, record)
+    return record
+
 # %% ../nbs/06_export.ipynb #afb746c3
 def review_calibration(onnx_path, valid: pd.DataFrame | None = None) -> dict:
     """The "needs review" band of a model, fitted on the pool's validation split (or `valid` pages), with its rule
@@ -871,7 +921,12 @@ def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> No
     if not spec or not (dest / spec["file"]).exists():
         return
     record["boxes_model"] = {k: v for k, v in spec.items() if k != "scores"}
-    record["files"].update({f: sha256_file(dest / f) for f in ("boxes.onnx", "boxes.pkl") if (dest / f).exists()})
+    files = ["boxes.onnx", "boxes.pkl"]
+    fine = shipped.get("fine_boxes_model")
+    if fine and (dest / fine["file"]).exists():  # the fine boxes network runs inside the boxes stage: it goes along
+        record["fine_boxes_model"] = fine
+        files.append(fine["file"])
+    record["files"].update({f: sha256_file(dest / f) for f in files if (dest / f).exists()})
     (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))  # `load_model` reads boxes_model here
     if synth_paths is not None:
         record["boxes_model"]["scores"] = _shipped_box_scores(dest, synth_paths)

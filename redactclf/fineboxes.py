@@ -283,9 +283,9 @@ class _Probabilities(nn.Module):
 
 
 def export_fineboxes(learn, run_dir) -> Path:
-    """Write `model.onnx` (outputs `full`, `core`) and `weights.pth` for a trained `FineBoxNet` learner."""
+    """Write `model.onnx` (outputs `full`, `core`) and `weights.pth` for a trained `FineBoxNet` (or its learner)."""
     run_dir = Path(run_dir)
-    net = learn.model.eval()
+    net = getattr(learn, "model", learn).eval()
     torch.save(net.state_dict(), run_dir / "weights.pth")
     onnx = run_dir / "model.onnx"
     torch.onnx.export(_Probabilities(net), torch.zeros(1, 3, *FINE_INPUT), str(onnx), input_names=["image"],

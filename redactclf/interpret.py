@@ -496,11 +496,13 @@ def visible_boxes(boxes: list, gap: int = 1) -> list[tuple]:
 
 
 def map_outputs(model, paths) -> list[dict]:
-    """What the pipeline's map model says on each page (verdict, cells, model-size page, frame): the raw
-    material of `page_boxes`, kept so that box settings can be scored without running the network again."""
+    """What the pipeline's map model says on each page (verdict, cells, model-size page, frame, and the fine boxes
+    network's boxes when the model has one): the raw material of `page_boxes`, kept so that box settings can be
+    scored without running the networks again."""
     import dataclasses
 
-    from redactclf.predict import classify, resize_pages
+    from redactclf.ingest import iter_pages
+    from redactclf.predict import classify, fine_boxes, resize_pages
     net = model.boxes or model  # a page classifier's boxes come from its boxes model, on the pages it calls redacted
     judge = dataclasses.replace(model, boxes=None)
     out = []
@@ -509,6 +511,9 @@ def map_outputs(model, paths) -> list[dict]:
         verdict = r.label if model.boxes is None else classify(path, model=judge)[0].label
         out.append({"redacted": verdict == REDACTED, "cells": r.debug["cells"], "frame": r.frame_size,
                     "small": resize_pages([r.debug["image"]], net.input_size)[0]})
+        if model.fine is not None and out[-1]["redacted"]:
+            fine_page = dict(iter_pages(path, pages={1}, size=model.fine.input_size))
+            out[-1]["extra"] = fine_boxes(model.fine, fine_page, [1], [r.frame_size])[0]
     return out
 
 
@@ -524,7 +529,7 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
     overlaps, heights, errors, hits, seen = [], [], [], [], []
     for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())
-        r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params)
+        r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params, extra=o.get("extra", ()))
         pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r["boxes"]]
         boxes = [red["box"] for red in meta["redactions"]]
         hits += [best_iou(p, boxes) >= min_iou for p in pred]
