@@ -14,7 +14,9 @@ Builds a collection of PDFs from synthetic pages, then times, for the shipped mo
 For a page classifier with a boxes model (the cascade of `export.add_boxes`), the network-only figure is
 the classifier on every page plus the map on the share of pages the batch called redacted, and the naive
 loop runs the map (fastai, one page at a time, rendered again at its size) on the pages the classifier
-calls redacted.
+calls redacted. A fine boxes network in the cascade (`export.add_fine_boxes`) counts the same way: on the
+share called redacted in the network-only figure (one page a call, as the pipeline runs it), and in the
+naive loop on the pages it calls redacted (its ONNX file: no fastai model of it is shipped).
 
 and prints the ratios the redaction-map issue asks for, the peak RSS of the workers, and the load
 average (other jobs on the machine skew every figure).
@@ -93,6 +95,10 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
     net = learn.model.eval()
     done, t = 0, time.perf_counter()
     boxes = None if model.boxes is None else load_learner(model.boxes.path.with_suffix(".pkl"), cpu=True).model.eval()
+    fine = None
+    if model.fine is not None:
+        import onnxruntime as ort
+        fine = ort.InferenceSession(str(model.fine.path), providers=["CPUExecutionProvider"])
     with learn.no_bar():
         for f in files:
             for _, im in iter_pages(f):
@@ -106,6 +112,8 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
                 if boxes is not None and redacted:  # the cascade: the map where redacted
                     with torch.inference_mode():
                         np.asarray(boxes(torch.from_numpy(preprocess([im], model.boxes.input_size)))[1])
+                    if fine is not None:
+                        fine.run(None, {"image": preprocess([im], model.fine.input_size)})
                 done += 1
                 if done >= n:
                     return done / (time.perf_counter() - t)
@@ -211,6 +219,10 @@ def main():
         net = 1 / (1 / net + share / boxes_net)
         print(f"boxes model network only: {boxes_net:.1f} pages/s, on the {share:.0%} of pages called redacted: "
               f"cascade network only {net:.1f} pages/s")
+        if model.fine is not None:  # and the fine boxes network after it, one page a call
+            fine_net = net_rate(model.fine.path, model.fine.input_size, a.workers, bs=1, reps=8)
+            net = 1 / (1 / net + share / fine_net)
+            print(f"fine boxes network only: {fine_net:.1f} pages/s; with it, cascade network only {net:.1f} pages/s")
 
     naive = naive_loop(files, model, a.naive_pages)
     print(f"naive loop (100-dpi render, fastai learn.predict one page at a time): {naive:.1f} pages/s")
