@@ -25,10 +25,12 @@ class DeployError(RuntimeError):
 
 
 def model_files(root) -> list[str]:
-    """The files of `models/` a Space serves: `MODEL_FILES`, and the boxes model the record names (`boxes_model`)."""
+    """The files of `models/` a Space serves: `MODEL_FILES`, and the boxes models the record names (`boxes_model`,
+    `fine_boxes_model`), each with its record."""
     rec = Path(root) / "models" / "model.json"
-    spec = json.loads(rec.read_text()).get("boxes_model") if rec.exists() else None
-    return MODEL_FILES + ([spec["file"], Path(spec["file"]).with_suffix(".json").name] if spec else [])
+    record = json.loads(rec.read_text()) if rec.exists() else {}
+    specs = [record[k] for k in ("boxes_model", "fine_boxes_model") if record.get(k)]
+    return MODEL_FILES + [f for s in specs for f in (s["file"], Path(s["file"]).with_suffix(".json").name)]
 
 
 def stage(dest, root=None) -> list[str]:
