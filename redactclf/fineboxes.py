@@ -23,10 +23,10 @@ from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter
 
 # %% auto #0
 __all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'map_rects', 'rect_mask', 'box_targets', 'border_weights',
-           'box_weights', 'FineDataset', 'with_known_boxes', 'FineBoxNet', 'fine_splitter', 'fine_loss', 'core_iou',
-           'EpochSample', 'fine_dls', 'fine_learner', 'train_fineboxes', 'export_fineboxes', 'fineboxes_recipe',
-           'fine_maps', 'fine_page_boxes', 'fine_outputs', 'union_boxes', 'scored_boxes', 'fine_scores',
-           'fit_fine_params']
+           'border_settings', 'box_weights', 'FineDataset', 'with_known_boxes', 'FineBoxNet', 'fine_splitter',
+           'fine_loss', 'core_iou', 'EpochSample', 'fine_dls', 'fine_learner', 'train_fineboxes', 'export_fineboxes',
+           'fineboxes_recipe', 'fine_maps', 'fine_page_boxes', 'fine_outputs', 'union_boxes', 'scored_boxes',
+           'fine_scores', 'fit_fine_params']
 
 # %% ../nbs/04b_fineboxes.ipynb #806a44f5
 FINE_INPUT = (1088, 832)  # (height, width): a letter page at about 99 dpi
@@ -76,6 +76,15 @@ def border_weights(rects, shape, near: float = 2.0, between: float = 8.0, sigma:
     paper = d1 > 0
     weights[paper] += (near * np.exp(-d1**2 / (2 * sigma**2)) + between * np.exp(-(d1 + d2) ** 2 / (2 * sigma**2)))[paper]
     return weights
+
+
+def border_settings(border: dict | None) -> dict | None:
+    """`border_weights`' settings in full (its defaults where `border` gives none), for a run's record."""
+    import inspect
+    if border is None:
+        return None
+    defaults = {k: p.default for k, p in inspect.signature(border_weights).parameters.items() if k in ("near", "between", "sigma")}
+    return {**defaults, **border}
 
 
 def box_weights(boxes, size, stride: int = FINE_STRIDE, shrink: float = SHRINK, **kw) -> np.ndarray:
@@ -263,7 +272,7 @@ def train_fineboxes(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, ep
               "params": {"input_size": list(FINE_INPUT), "stride": FINE_STRIDE, "shrink": SHRINK, "crop": crop,
                          "items_per_epoch": items, "epochs": epochs, "freeze_epochs": freeze_epochs, "lr": lr,
                          "lr_mult": lr_mult, "bs": bs, "pretrained": pretrained, "init_from": str(init) if init else None,
-                         "border_weights": border,
+                         "border_weights": border_settings(border),
                          "train_items": train.kind.value_counts().to_dict(), "valid_items": len(valid)},
               "train_seconds": round(time.time() - t0, 1), "code_commit": code_commit()}
     (run_dir / "record.json").write_text(json.dumps(record, indent=2))
