@@ -361,7 +361,8 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
         dest.mkdir(parents=True, exist_ok=True)
         for f in ("model.pkl", "model.onnx", "reliability.png"):
             shutil.copy(run_dir / f, dest / f)
-        for f in ("model.int8.onnx", "boxes.onnx", "boxes.pkl", "boxes.json"):  # the previous model's INT8 copy and boxes
+        for f in ("model.int8.onnx", "boxes.onnx", "boxes.pkl", "boxes.json", "fineboxes.onnx", "fineboxes.json"):
+            # the previous model's INT8 copy and boxes stages
             (dest / f).unlink(missing_ok=True)
         _save_record(dest, record, map_model_card)
     return record
