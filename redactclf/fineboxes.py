@@ -19,7 +19,7 @@ from torch import nn
 
 from .core import REDACTED
 from .predict import boxes_apart, core_boxes  # defined beside the pipeline that runs it (07_predict)
-from .redmap import draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, synth_page_boxes, to_input
+from .redmap import PartlyFrozen, draw_lookalikes, draw_redactions, imagenet_body, scan_jitter, synth_page_boxes, to_input
 
 # %% auto #0
 __all__ = ['FINE_INPUT', 'FINE_STRIDE', 'SHRINK', 'CROP', 'FINE_GRID', 'map_rects', 'rect_mask', 'box_targets', 'border_weights',
@@ -156,7 +156,7 @@ def with_known_boxes(table: pd.DataFrame) -> pd.DataFrame:
     return table[~((table.kind == "pool") & (table.label == REDACTED))]
 
 # %% ../nbs/04b_fineboxes.ipynb #ecb485bc
-class FineBoxNet(nn.Module):
+class FineBoxNet(PartlyFrozen):
     """Page → (B, 2, H/2, W/2) logits: inside a box (full), inside a box's core."""
 
     def __init__(self, pretrained: bool = True, width: int = 32, fine: int = 16):
@@ -170,19 +170,12 @@ class FineBoxNet(nn.Module):
         self.lat2 = nn.Conv2d(c2, fine, 1)
         self.head = nn.Sequential(nn.Conv2d(fine, fine, 3, padding=1, bias=False), nn.BatchNorm2d(fine),
                                   nn.ReLU(inplace=True), nn.Conv2d(fine, 2, 1))
-        for m in self.frozen():
-            m.requires_grad_(False)
+        self.freeze_stages()
 
     def frozen(self) -> list[nn.Module]:
         """The stem and the first stage, kept at their ImageNet weights."""
         b = self.body
         return [b.conv_stem, b.bn1, b.blocks[0]]
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        for m in self.frozen():
-            m.eval()
-        return self
 
     def forward(self, x):
         f2, f4, f8, f16 = self.body(x)

@@ -26,9 +26,9 @@ from .ingest import iter_pages
 __all__ = ['MAP_STRIDE', 'DRAW_STYLES', 'CODES', 'HARD_NEGATIVES', 'SYNTH_MAP', 'SYNTH_PARTS', 'SYNTH_EXTRA', 'page_at_size',
            'render_cache', 'ink_words', 'ink_lines', 'redaction_targets', 'draw_redactions', 'draw_lookalikes',
            'cell_targets', 'to_input', 'synth_page_boxes', 'synth_page', 'scan_jitter', 'MapDataset', 'imagenet_body',
-           'top_cells', 'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls', 'redmap_learner',
-           'hard_pages', 'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages', 'synth_extra_pages',
-           'synth_part', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
+           'top_cells', 'PartlyFrozen', 'RedactionNet', 'redmap_splitter', 'redmap_loss', 'page_accuracy', 'map_dls',
+           'redmap_learner', 'hard_pages', 'training_table', 'train_redmap', 'export_redmap', 'synth_map_pages',
+           'synth_extra_pages', 'synth_part', 'recipe_tables', 'snapshot_tables', 'redmap_recipe']
 
 # %% ../nbs/04a_redmap.ipynb #0efa5f2b
 MAP_STRIDE = 8  # one map cell is 8x8 input pixels
@@ -382,7 +382,25 @@ def top_cells(cmap: torch.Tensor, k: int = 4) -> torch.Tensor:
     return cmap.flatten(1).topk(k, dim=1).values.mean(1)
 
 
-class RedactionNet(nn.Module):
+class PartlyFrozen(nn.Module):
+    """A network whose `frozen()` stages keep their ImageNet weights and stay in eval mode (their batch-norm
+    statistics too) when the rest trains: call `freeze_stages()` at the end of `__init__`."""
+
+    def frozen(self) -> list[nn.Module]:
+        return []
+
+    def freeze_stages(self):
+        for m in self.frozen():
+            m.requires_grad_(False)
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for m in self.frozen():
+            m.eval()
+        return self
+
+
+class RedactionNet(PartlyFrozen):
     """Page → (page logit (B,), cell logits (B,1,H/8,W/8))."""
 
     def __init__(self, pretrained: bool = True, width: int = 64):
@@ -393,19 +411,12 @@ class RedactionNet(nn.Module):
         self.cells = nn.Sequential(nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width),
                                    nn.ReLU(inplace=True), nn.Conv2d(width, 1, 1))
         self.page = nn.Sequential(nn.Dropout(0.2), nn.Linear(c32 + 1, 1))
-        for m in self.frozen():
-            m.requires_grad_(False)
+        self.freeze_stages()
 
     def frozen(self) -> list[nn.Module]:
         """The stem and first two stages, kept at their ImageNet weights."""
         b = self.body
         return [b.conv_stem, b.bn1, b.blocks[0], b.blocks[1]]
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        for m in self.frozen():
-            m.eval()
-        return self
 
     def forward(self, x):
         f8, f16, f32 = self.body(x)
