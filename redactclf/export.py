@@ -863,7 +863,8 @@ def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None =
 
 # %% ../nbs/06_export.ipynb #12515442
 def fine_onnx_diff(run_dir, images: list[Image.Image]) -> float:
-    """Largest difference of either map's probabilities between a fine boxes run's torch weights and its ONNX file."""
+    """Largest difference of either map's probabilities between a fine boxes run's torch weights and its ONNX file, on
+    `images` whole and on a crop of them (the pipeline runs it on crops: `predict.fine_crops`)."""
     import torch
 
     from redactclf.fineboxes import FineBoxNet
@@ -871,11 +872,18 @@ def fine_onnx_diff(run_dir, images: list[Image.Image]) -> float:
     net = FineBoxNet(pretrained=False)
     net.load_state_dict(torch.load(run_dir / "weights.pth", map_location="cpu"))
     onnx = load_model(run_dir / "model.onnx", backend="onnx")
-    x = preprocess(images, onnx.input_size)
-    with torch.inference_mode():
-        p = torch.sigmoid(net.eval()(torch.from_numpy(x))).numpy()
-    full, core = onnx.run_batch(x)
-    return float(max(np.abs(p[:, 0] - full).max(), np.abs(p[:, 1] - core).max()))
+    page = preprocess(images, onnx.input_size)
+    diff = 0.0
+    for x in (page, np.ascontiguousarray(page[:, :, 32:288, 64:448])):
+        with torch.inference_mode():
+            p = torch.sigmoid(net.eval()(torch.from_numpy(x))).numpy()
+        try:
+            full, core = onnx.run_batch(x)
+        except Exception as e:  # an ONNX file exported for whole pages only
+            raise ValueError(f"{run_dir.name}: its ONNX file does not take a crop of the page ({e.__class__.__name__}); "
+                             "export it again with `fineboxes.export_fineboxes`") from e
+        diff = max(diff, float(np.abs(p[:, 0] - full).max()), float(np.abs(p[:, 1] - core).max()))
+    return diff
 
 
 def add_fine_boxes(fine_run, params: dict, dest=None, synth_paths=None, rule: dict = EXAM_GATE) -> dict:

@@ -285,14 +285,16 @@ class _Probabilities(nn.Module):
 
 
 def export_fineboxes(learn, run_dir) -> Path:
-    """Write `model.onnx` (outputs `full`, `core`) and `weights.pth` for a trained `FineBoxNet` (or its learner)."""
+    """Write `model.onnx` (outputs `full`, `core`; any height and width that are multiples of 32) and `weights.pth` for
+    a trained `FineBoxNet` (or its learner)."""
     run_dir = Path(run_dir)
     net = getattr(learn, "model", learn).eval()
     torch.save(net.state_dict(), run_dir / "weights.pth")
     onnx = run_dir / "model.onnx"
     torch.onnx.export(_Probabilities(net), torch.zeros(1, 3, *FINE_INPUT), str(onnx), input_names=["image"],
                       output_names=["full", "core"], opset_version=17, dynamo=False,
-                      dynamic_axes={"image": {0: "batch"}, "full": {0: "batch"}, "core": {0: "batch"}})
+                      dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "full": {0: "batch", 1: "rows", 2: "cols"},
+                                    "core": {0: "batch", 1: "rows", 2: "cols"}})  # the pipeline runs it on crops
     return onnx
 
 # %% ../nbs/04b_fineboxes.ipynb #432cd03f

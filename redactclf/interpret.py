@@ -497,12 +497,13 @@ def visible_boxes(boxes: list, gap: int = 1) -> list[tuple]:
 
 def map_outputs(model, paths) -> list[dict]:
     """What the pipeline's map model says on each page (verdict, cells, model-size page, frame, and the fine boxes
-    network's boxes when the model has one): the raw material of `page_boxes`, kept so that box settings can be
-    scored without running the networks again."""
+    network's boxes when the model has one, run where the pipeline runs it: on the crops the map's boxes leave
+    uncovered with the shipped box settings): the raw material of `page_boxes`, kept so that box settings can be scored
+    without running the networks again."""
     import dataclasses
 
     from redactclf.ingest import iter_pages
-    from redactclf.predict import classify, fine_boxes, resize_pages
+    from redactclf.predict import classify, page_boxes, resize_pages, with_fine_boxes
     net = model.boxes or model  # a page classifier's boxes come from its boxes model, on the pages it calls redacted
     judge = dataclasses.replace(model, boxes=None)
     out = []
@@ -511,9 +512,12 @@ def map_outputs(model, paths) -> list[dict]:
         verdict = r.label if model.boxes is None else classify(path, model=judge)[0].label
         out.append({"redacted": verdict == REDACTED, "cells": r.debug["cells"], "frame": r.frame_size,
                     "small": resize_pages([r.debug["image"]], net.input_size)[0]})
-        if model.fine is not None and out[-1]["redacted"]:
-            fine_page = dict(iter_pages(path, pages={1}, size=model.fine.input_size))
-            out[-1]["extra"] = fine_boxes(model.fine, fine_page, [1], [r.frame_size])[0]
+        o = out[-1]
+        if model.fine is not None and o["redacted"]:
+            found = page_boxes(o["cells"], o["small"], o["frame"], True, **net.box_params)
+            both = with_fine_boxes(model, [found], [o["cells"]], [o["small"]], [o["frame"]], [1],
+                                   lambda nums, size, path=path: dict(iter_pages(path, pages=set(nums), size=size)))[0]
+            o["extra"] = [(b["x0"], b["y0"], b["x1"], b["y1"], b["score"]) for b in both["boxes"][len(found["boxes"]):]]
     return out
 
 

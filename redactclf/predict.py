@@ -22,13 +22,15 @@ from .core import (CLEAN, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE, LABELS, MAP_I
 from .ingest import iter_pages, source_name
 
 # %% auto #0
-__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS', 'CODE_BOX_P',
-           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize',
-           'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
-           'upsample_cells', 'shift_map', 'close_rows', 'map_regions', 'sorted_quantiles', 'content_box', 'luminance',
-           'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes',
-           'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'core_boxes',
-           'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'fine_boxes', 'classify']
+__all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
+           'FINE_MARGIN', 'FINE_ALIGN', 'FINE_OPENING', 'FINE_WHOLE', 'CODE_BOX_P', 'CODE_BOX_EVIDENCE', 'INLINE_BOX_P',
+           'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model',
+           'top_logits', 'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows',
+           'map_regions', 'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level',
+           'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin',
+           'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares',
+           'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes',
+           'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -572,23 +574,43 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     known = [tuple(k[:4]) for k in known]
     regions = [r for r in regions if not any(k[0] <= (r[0] + r[2]) / 2 * sx <= k[2] and k[1] <= (r[1] + r[3]) / 2 * sy <= k[3]
                                              for k in known)]
-    extra = boxes_apart(extra, [(x0 * sx, y0 * sy, x1 * sx, y1 * sy) for x0, y0, x1, y1, _ in regions] + known)
-    mask = np.zeros((h, w), bool)
-    for x0, y0, x1, y1, _ in regions:
-        mask[y0:y1, x0:x1] = True
-    for x0, y0, x1, y1, *_ in known + extra:
-        mask[int(y0 / sy):math.ceil(y1 / sy), int(x0 / sx):math.ceil(x1 / sx)] = True
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
     boxes += [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": 1.0} for x0, y0, x1, y1 in known]
-    boxes += [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": s} for x0, y0, x1, y1, s in extra]
+    return with_extra(boxes, extra, small, (fw, fh))
+
+
+def box_xyxy(boxes: list[dict]) -> list[tuple]:
+    """(x0, y0, x1, y1) of box records."""
+    return [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in boxes]
+
+
+def with_extra(boxes: list[dict], extra, small: np.ndarray, frame_size) -> dict:
+    """`page_boxes` fields of a page with `boxes` (records, frame pixels) and each box of `extra` (x0, y0, x1, y1, score)
+    that overlaps none of them (`boxes_apart`); the shares are of the boxes' union, counted on `small`'s pixels."""
+    boxes = boxes + [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": s}
+                     for x0, y0, x1, y1, s in boxes_apart(extra, box_xyxy(boxes))]
+    return {"boxes": boxes, **box_shares(boxes, small, frame_size)}
+
+
+def box_pixels(boxes: list[dict], shape, frame_size) -> np.ndarray:
+    """Mask (`shape` = (height, width)) of the pixels the boxes (frame pixels) cover, each box widened to whole pixels."""
+    h, w = shape
+    sx, sy = frame_size[0] / w, frame_size[1] / h
+    mask = np.zeros((h, w), bool)
+    for b in boxes:  # 1e-6: a box drawn from whole pixels keeps them after the trip through frame pixels
+        mask[int(b["y0"] / sy + 1e-6):math.ceil(b["y1"] / sy - 1e-6), int(b["x0"] / sx + 1e-6):math.ceil(b["x1"] / sx - 1e-6)] = True
+    return mask
+
+
+def box_shares(boxes: list[dict], small: np.ndarray, frame_size) -> dict:
+    """Redacted share (of the page) and content share (of its text block, `content_box`) of the union of `boxes`."""
+    mask = box_pixels(boxes, small.shape[:2], frame_size)
     share = float(mask.mean())
     cb = content_box(small)
     if cb is None:
-        content = share
-    else:
-        x0, y0, x1, y1 = cb
-        content = float(min(1.0, mask.sum() / max(1, (x1 - x0) * (y1 - y0))))
-    return {"boxes": boxes, "redacted_share": share, "content_share": content}
+        return {"redacted_share": share, "content_share": share}
+    x0, y0, x1, y1 = cb
+    return {"redacted_share": share, "content_share": float(min(1.0, mask.sum() / max(1, (x1 - x0) * (y1 - y0))))}
 
 # %% ../nbs/07_predict.ipynb #560398ef
 def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0.5, t_full: float = 0.5, reach: int = 2,
@@ -617,6 +639,89 @@ def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0
             continue
         out.append((xs.start * sx, ys.start * sy, xs.stop * sx, ys.stop * sy, float(scores[k])))
     return out
+
+# %% ../nbs/07_predict.ipynb #7e52fb2b
+FINE_MARGIN, FINE_ALIGN, FINE_OPENING, FINE_WHOLE = 32, 32, 3, 0.5
+
+
+def uncovered_mask(cells: np.ndarray, small: np.ndarray, boxes: list[dict], frame_size, threshold: float = 0.5,
+                   close_px: int = 0, dx: int = 0, dy: int = 0, opening: int = FINE_OPENING) -> np.ndarray:
+    """Where the map sees a redaction that none of `boxes` (records, frame pixels) covers: the map's mask at `small`'s
+    size (`map_regions` with the boxes stage's settings) less the boxes, opened with an `opening`-pixel square."""
+    from scipy import ndimage
+    h, w = small.shape[:2]
+    mask, _ = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
+    mask &= ~box_pixels(boxes, (h, w), frame_size or (w, h))
+    return ndimage.binary_opening(mask, np.ones((opening, opening), bool))
+
+
+def _widened(lo: float, hi: float, n: int, margin: int, align: int) -> tuple[int, int]:
+    """[lo, hi) widened by `margin` and out to multiples of `align`, within [0, n)."""
+    return max(0, int((lo - margin) // align * align)), min(n, int(-(-(hi + margin) // align) * align))
+
+
+def merge_rects(rects) -> list[tuple]:
+    """Rectangles (x0, y0, x1, y1) with every overlapping group replaced by its bounding rectangle."""
+    out = []
+    for r in rects:
+        while (hit := next((o for o in out if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]), None)):
+            out.remove(hit)
+            r = (min(r[0], hit[0]), min(r[1], hit[1]), max(r[2], hit[2]), max(r[3], hit[3]))
+        out.append(tuple(r))
+    return out
+
+
+def fine_crops(mask: np.ndarray, size, margin: int = FINE_MARGIN, align: int = FINE_ALIGN,
+               whole: float = FINE_WHOLE) -> list[tuple]:
+    """Rectangles (x0, y0, x1, y1) of an input of `size` (height, width) around each part of `mask` (any size), widened
+    by `margin` px and aligned to `align` px, overlapping ones merged; the whole input when they cover over `whole`."""
+    from scipy import ndimage
+    H, W = size
+    sx, sy = W / mask.shape[1], H / mask.shape[0]
+    rects = []
+    for ys, xs in ndimage.find_objects(ndimage.label(mask)[0]):
+        (x0, x1), (y0, y1) = _widened(xs.start * sx, xs.stop * sx, W, margin, align), _widened(ys.start * sy, ys.stop * sy, H, margin, align)
+        rects.append((x0, y0, x1, y1))
+    rects = merge_rects(rects)
+    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in rects) > whole * W * H:
+        return [(0, 0, W, H)]
+    return rects
+
+
+def crop_maps(fine: Model, x: np.ndarray, crops) -> tuple[np.ndarray, np.ndarray]:
+    """The fine network's full and core maps of a preprocessed page `x` (1, 3, H, W), run on `crops` only (0
+    elsewhere)."""
+    full = core = None
+    for x0, y0, x1, y1 in crops:
+        f, c = fine.run_batch(np.ascontiguousarray(x[:, :, y0:y1, x0:x1]))
+        s = (y1 - y0) // f.shape[1]  # the network's output stride
+        if full is None:
+            full, core = np.zeros((2, x.shape[2] // s, x.shape[3] // s), np.float32)
+        full[y0 // s:y1 // s, x0 // s:x1 // s], core[y0 // s:y1 // s, x0 // s:x1 // s] = f[0], c[0]
+    return full, core
+
+
+def cut_by_crop(box, crops, size, frame_size, tol: float = 2.0) -> bool:
+    """Whether `box` (x0, y0, x1, y1, frame pixels) reaches within `tol` px of the edge of a crop, inside the page, of an
+    input of `size` (height, width)."""
+    H, W = size
+    sx, sy = frame_size[0] / W, frame_size[1] / H
+    x0, y0, x1, y1 = box[0] / sx, box[1] / sy, box[2] / sx, box[3] / sy
+    for c0, r0, c1, r1 in crops:
+        if c0 - tol <= x0 and x1 <= c1 + tol and r0 - tol <= y0 and y1 <= r1 + tol and (
+                (c0 > 0 and x0 - c0 < tol) or (r0 > 0 and y0 - r0 < tol) or (c1 < W and c1 - x1 < tol) or (r1 < H and r1 - y1 < tol)):
+            return True
+    return False
+
+
+def fine_boxes(fine: Model, page: Image.Image, crops, frame_size) -> list[tuple]:
+    """`core_boxes` (with the network's fitted settings) of the fine network run on `crops` of `page` (at its input
+    size), without the boxes a crop cut."""
+    if not crops:
+        return []
+    full, core = crop_maps(fine, normalize(resize_pages([page], fine.input_size)), crops)
+    return [b for b in core_boxes(full, core, frame_size, **fine.fine_params)
+            if not cut_by_crop(b, crops, fine.input_size, frame_size)]
 
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
@@ -720,9 +825,9 @@ def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
 
 def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, known: list | None = None) -> dict:
     """Boxes of the pages a page classifier calls redacted, from its boxes model (`Model.boxes`) run on those
-    pages rendered again at the map's size, with its fine boxes network's (`Model.fine`, at its own size) where the
-    map has none: {index in batch: (`page_boxes` fields, cell probabilities)}.
-    `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
+    pages rendered again at the map's size, with its fine boxes network's (`Model.fine`, at its own size, on the crops
+    where the map sees more than its boxes cover) where they have none: {index in batch: (`page_boxes` fields, cell
+    probabilities)}. `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
     want = [i for i, r in enumerate(redacted) if r]
     if model.boxes is None or not want:
         return {}
@@ -731,22 +836,22 @@ def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, kno
     again = rerender(nums, size)
     small = resize_pages([again[n] for n in nums], size)
     _, cells = model.boxes.run_batch(normalize(small))
-    extra = fine_boxes(model.fine, rerender(nums, model.fine.input_size), nums, frames) if model.fine else [()] * len(want)
-    out = {}
-    for j, i in enumerate(want):
-        out[i] = (page_boxes(cells[j], small[j], frames[j], True, **model.boxes.box_params,
-                             known=known[i] if known else (), extra=extra[j]), cells[j])
-    return out
+    found = [page_boxes(cells[j], small[j], frames[j], True, **model.boxes.box_params, known=known[i] if known else ())
+             for j, i in enumerate(want)]
+    if model.fine is not None:
+        found = with_fine_boxes(model, found, cells, small, frames, nums, rerender)
+    return {i: (found[j], cells[j]) for j, i in enumerate(want)}
 
 
-def fine_boxes(fine: Model, pages: dict, nums: list, frames: list) -> list[list]:
-    """`core_boxes` (with the network's fitted settings) of pages `nums` of `pages` ({page: image at the fine network's
-    size}), one page at a time: a batch of 1088x832 pages would hold its activations all at once."""
-    out = []
-    for n, frame in zip(nums, frames):
-        full, core = fine.run_batch(normalize(resize_pages([pages[n]], fine.input_size)))
-        out.append(core_boxes(full[0], core[0], frame, **fine.fine_params))
-    return out
+def with_fine_boxes(model: Model, found: list[dict], cells, small, frames, nums, rerender) -> list[dict]:
+    """`found` (`page_boxes` fields of pages `nums`) with the fine network's boxes where they have none, the network run
+    on each page's `fine_crops` of its `uncovered_mask` (pages without one are not rendered again)."""
+    crops = [fine_crops(uncovered_mask(cells[j], small[j], f["boxes"], frames[j], **model.boxes.box_params),
+                        model.fine.input_size) for j, f in enumerate(found)]
+    need = [j for j, c in enumerate(crops) if c]
+    pages = rerender([nums[j] for j in need], model.fine.input_size) if need else {}
+    return [with_extra(f["boxes"], fine_boxes(model.fine, pages[nums[j]], crops[j], frames[j]), small[j], frames[j])
+            if crops[j] else f for j, f in enumerate(found)]
 
 
 def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None, code_boxes=None):

@@ -13,10 +13,11 @@ Builds a collection of PDFs from synthetic pages, then times, for the shipped mo
 
 For a page classifier with a boxes model (the cascade of `export.add_boxes`), the network-only figure is
 the classifier on every page plus the map on the share of pages the batch called redacted, and the naive
-loop runs the map (fastai, one page at a time, rendered again at its size) on the pages the classifier
-calls redacted. A fine boxes network in the cascade (`export.add_fine_boxes`) counts the same way: on the
-share called redacted in the network-only figure (one page a call, as the pipeline runs it), and in the
-naive loop on the pages it calls redacted (its ONNX file: no fastai model of it is shipped).
+loop runs the map (fastai, one page at a time, resized from the 100-dpi render) on the pages the classifier
+calls redacted and draws their boxes (`page_boxes`), as the batch does. A fine boxes network in the cascade
+(`export.add_fine_boxes`) runs on the crops its map leaves uncovered (`predict.fine_crops`): the network-only
+figure counts its time on those crops (one thread, pages of the collection the classifier calls redacted), and the
+naive loop runs it on the same crops (its ONNX file: no fastai model of it is shipped).
 
 and prints the ratios the redaction-map issue asks for, the peak RSS of the workers, and the load
 average (other jobs on the machine skew every figure).
@@ -90,15 +91,11 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
     from fastai.vision.core import PILImage
 
     from redactclf.ingest import iter_pages
-    from redactclf.predict import preprocess
+    from redactclf.predict import normalize, page_boxes, preprocess, resize_pages, with_fine_boxes
     learn = load_learner(model.path.with_suffix(".pkl"), cpu=True)
     net = learn.model.eval()
     done, t = 0, time.perf_counter()
     boxes = None if model.boxes is None else load_learner(model.boxes.path.with_suffix(".pkl"), cpu=True).model.eval()
-    fine = None
-    if model.fine is not None:
-        import onnxruntime as ort
-        fine = ort.InferenceSession(str(model.fine.path), providers=["CPUExecutionProvider"])
     with learn.no_bar():
         for f in files:
             for _, im in iter_pages(f):
@@ -109,15 +106,49 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
                         out = net(torch.from_numpy(preprocess([im], model.input_size)))
                     out = np.asarray(out[0] if isinstance(out, tuple) else out)
                     redacted = out.ndim == 2 and out[0, 1] > out[0, 0]
-                if boxes is not None and redacted:  # the cascade: the map where redacted
+                if boxes is not None and redacted:  # the cascade: the map where redacted, its boxes, the fine stage's
+                    small = resize_pages([im], model.boxes.input_size)
                     with torch.inference_mode():
-                        np.asarray(boxes(torch.from_numpy(preprocess([im], model.boxes.input_size)))[1])
-                    if fine is not None:
-                        fine.run(None, {"image": preprocess([im], model.fine.input_size)})
+                        cells = torch.sigmoid(boxes(torch.from_numpy(normalize(small)))[1][:, 0]).numpy()
+                    found = page_boxes(cells[0], small[0], im.size, True, **model.boxes.box_params)
+                    if model.fine is not None:
+                        with_fine_boxes(model, [found], cells, small, [im.size], [1], lambda nums, size, im=im: {1: im})
                 done += 1
                 if done >= n:
                     return done / (time.perf_counter() - t)
     return done / (time.perf_counter() - t)
+
+
+def fine_crop_seconds(files, model, n: int) -> tuple[float, float]:
+    """Seconds of the fine boxes network (ONNX, 1 thread) per page called redacted, on the crops the pipeline runs it on
+    (`predict.fine_crops`), over the first `n` pages of `files`; and the crops' mean share of the page."""
+    from redactclf.ingest import iter_pages
+    from redactclf.predict import (crop_maps, fine_crops, load_model, normalize, page_boxes, resize_pages,
+                                   uncovered_mask)
+    fine = load_model(model.fine.path, backend="onnx", threads=1)
+    H, W = fine.input_size
+    seconds, shares, done = 0.0, [], 0
+    for f in files:
+        for _, im in iter_pages(f):
+            done += 1
+            if done > n:
+                break
+            if model.predict_images([im])[0] < 0.5:
+                continue
+            small = resize_pages([im], model.boxes.input_size)
+            cells = model.boxes.run_batch(normalize(small))[1]
+            found = page_boxes(cells[0], small[0], im.size, True, **model.boxes.box_params)
+            crops = fine_crops(uncovered_mask(cells[0], small[0], found["boxes"], im.size, **model.boxes.box_params),
+                               fine.input_size)
+            x = normalize(resize_pages([im], fine.input_size))
+            t = time.perf_counter()
+            if crops:
+                crop_maps(fine, x, crops)
+            seconds += time.perf_counter() - t
+            shares.append(sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in crops) / (W * H))
+        if done > n:
+            break
+    return seconds / max(1, len(shares)), sum(shares) / max(1, len(shares))
 
 
 def text_layer_pdfs(n: int, max_pages: int = 30) -> list[Path]:
@@ -219,10 +250,13 @@ def main():
         net = 1 / (1 / net + share / boxes_net)
         print(f"boxes model network only: {boxes_net:.1f} pages/s, on the {share:.0%} of pages called redacted: "
               f"cascade network only {net:.1f} pages/s")
-        if model.fine is not None:  # and the fine boxes network after it, one page a call
-            fine_net = net_rate(model.fine.path, model.fine.input_size, a.workers, bs=1, reps=8)
+        if model.fine is not None:  # and the fine boxes network after it, on its crops
+            whole = net_rate(model.fine.path, model.fine.input_size, a.workers, bs=1, reps=8)
+            per_page, crop_share = fine_crop_seconds(files, model, a.naive_pages)
+            fine_net = a.workers / per_page  # pages called redacted per second, one page a process
             net = 1 / (1 / net + share / fine_net)
-            print(f"fine boxes network only: {fine_net:.1f} pages/s; with it, cascade network only {net:.1f} pages/s")
+            print(f"fine boxes network only: {whole:.1f} pages/s on whole pages; on its crops ({crop_share:.0%} of a page "
+                  f"called redacted) {fine_net:.1f} pages/s; with it, cascade network only {net:.1f} pages/s")
 
     naive = naive_loop(files, model, a.naive_pages)
     print(f"naive loop (100-dpi render, fastai learn.predict one page at a time): {naive:.1f} pages/s")
