@@ -26,11 +26,12 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'FINE_MARGIN', 'FINE_ALIGN', 'FINE_OPENING', 'FINE_WHOLE', 'CODE_BOX_P', 'CODE_BOX_EVIDENCE', 'INLINE_BOX_P',
            'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model',
            'top_logits', 'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows',
-           'map_regions', 'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level',
-           'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin',
-           'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares',
-           'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes',
-           'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'with_fine_boxes', 'classify']
+           'map_mask', 'map_regions', 'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes',
+           'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized',
+           'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels',
+           'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop',
+           'fine_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'with_fine_boxes',
+           'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -335,16 +336,21 @@ def close_rows(mask: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6,
-                close_px: int = 0, dx: int = 0, dy: int = 0) -> tuple[np.ndarray, list]:
-    """Redacted mask at `size` and its regions [(x0, y0, x1, y1, peak)] in input pixels; `close_px` joins
-    pieces of one line left less than that many pixels apart (a horizontal closing); (`dx`, `dy`) moves the
-    map by a model's measured offset (see `Model.box_params`)."""
-    from scipy import ndimage
+def map_mask(cells: np.ndarray, size, threshold: float = 0.5, close_px: int = 0, dx: int = 0,
+             dy: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Redacted mask at `size` and the probabilities it was cut from; `close_px` joins pieces of one line left less than
+    that many pixels apart (a horizontal closing); (`dx`, `dy`) moves the map by a model's measured offset (see
+    `Model.box_params`)."""
     prob = shift_map(upsample_cells(cells, size), dx, dy)
     mask = prob >= threshold
-    if close_px > 1:
-        mask = close_rows(mask, close_px)
+    return (close_rows(mask, close_px) if close_px > 1 else mask), prob
+
+
+def map_regions(cells: np.ndarray, size, threshold: float = 0.5, min_px: int = 6,
+                close_px: int = 0, dx: int = 0, dy: int = 0) -> tuple[np.ndarray, list]:
+    """Redacted mask at `size` (`map_mask`) and its regions [(x0, y0, x1, y1, peak)] in input pixels."""
+    from scipy import ndimage
+    mask, prob = map_mask(cells, size, threshold, close_px, dx, dy)
     rows = np.flatnonzero(mask.any(1))
     if not len(rows):
         return mask, []
@@ -619,6 +625,12 @@ def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0
     probability maps (h, w); a box's score is its core's mean probability."""
     from scipy import ndimage
     h, w = full.shape
+    seen = (core >= t_core) | (full >= t_full)  # outside it no pixel has an owner: work on its bounding window
+    rows, cols = np.flatnonzero(seen.any(1)), np.flatnonzero(seen.any(0))
+    if not len(rows):
+        return []
+    oy, ox = int(rows[0]), int(cols[0])
+    full, core = full[oy:rows[-1] + 1, ox:cols[-1] + 1], core[oy:rows[-1] + 1, ox:cols[-1] + 1]
     lab, n = ndimage.label(core >= t_core)
     if n == 0:
         return []
@@ -632,7 +644,7 @@ def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0
     for k, sl in enumerate(ndimage.find_objects(owner, max_label=n)):
         if sl is None:
             continue
-        ys, xs = sl
+        ys, xs = slice(sl[0].start + oy, sl[0].stop + oy), slice(sl[1].start + ox, sl[1].stop + ox)
         bh, bw = ys.stop - ys.start, xs.stop - xs.start
         at_edge = ys.start < edge or xs.start < edge or ys.stop > h - edge or xs.stop > w - edge
         if (at_edge and areas[k] < big * h * w) or areas[k] < min_fill * bh * bw or min(bh, bw) < min_side or scores[k] < min_score:
@@ -640,7 +652,7 @@ def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0
         out.append((xs.start * sx, ys.start * sy, xs.stop * sx, ys.stop * sy, float(scores[k])))
     return out
 
-# %% ../nbs/07_predict.ipynb #7e52fb2b
+# %% ../nbs/07_predict.ipynb #4b449fa6
 FINE_MARGIN, FINE_ALIGN, FINE_OPENING, FINE_WHOLE = 32, 32, 3, 0.5
 
 
@@ -648,11 +660,12 @@ def uncovered_mask(cells: np.ndarray, small: np.ndarray, boxes: list[dict], fram
                    close_px: int = 0, dx: int = 0, dy: int = 0, opening: int = FINE_OPENING) -> np.ndarray:
     """Where the map sees a redaction that none of `boxes` (records, frame pixels) covers: the map's mask at `small`'s
     size (`map_regions` with the boxes stage's settings) less the boxes, opened with an `opening`-pixel square."""
-    from scipy import ndimage
+    import cv2
     h, w = small.shape[:2]
-    mask, _ = map_regions(cells, (h, w), threshold, close_px=close_px, dx=dx, dy=dy)
+    mask, _ = map_mask(cells, (h, w), threshold, close_px, dx, dy)
     mask &= ~box_pixels(boxes, (h, w), frame_size or (w, h))
-    return ndimage.binary_opening(mask, np.ones((opening, opening), bool))
+    square, edge = np.ones((opening, opening), np.uint8), {"borderType": cv2.BORDER_CONSTANT, "borderValue": 0}
+    return cv2.dilate(cv2.erode(mask.view(np.uint8), square, **edge), square, **edge).astype(bool)  # scipy's opening
 
 
 def _widened(lo: float, hi: float, n: int, margin: int, align: int) -> tuple[int, int]:
@@ -688,15 +701,15 @@ def fine_crops(mask: np.ndarray, size, margin: int = FINE_MARGIN, align: int = F
     return rects
 
 
-def crop_maps(fine: Model, x: np.ndarray, crops) -> tuple[np.ndarray, np.ndarray]:
-    """The fine network's full and core maps of a preprocessed page `x` (1, 3, H, W), run on `crops` only (0
+def crop_maps(fine: Model, page: np.ndarray, crops) -> tuple[np.ndarray, np.ndarray]:
+    """The fine network's full and core maps of a page (uint8, (H, W, 3) at its input size), run on `crops` only (0
     elsewhere)."""
     full = core = None
     for x0, y0, x1, y1 in crops:
-        f, c = fine.run_batch(np.ascontiguousarray(x[:, :, y0:y1, x0:x1]))
+        f, c = fine.run_batch(normalize(page[None, y0:y1, x0:x1]))
         s = (y1 - y0) // f.shape[1]  # the network's output stride
         if full is None:
-            full, core = np.zeros((2, x.shape[2] // s, x.shape[3] // s), np.float32)
+            full, core = np.zeros((2, page.shape[0] // s, page.shape[1] // s), np.float32)
         full[y0 // s:y1 // s, x0 // s:x1 // s], core[y0 // s:y1 // s, x0 // s:x1 // s] = f[0], c[0]
     return full, core
 
@@ -719,7 +732,7 @@ def fine_boxes(fine: Model, page: Image.Image, crops, frame_size) -> list[tuple]
     size), without the boxes a crop cut."""
     if not crops:
         return []
-    full, core = crop_maps(fine, normalize(resize_pages([page], fine.input_size)), crops)
+    full, core = crop_maps(fine, resize_pages([page], fine.input_size)[0], crops)
     return [b for b in core_boxes(full, core, frame_size, **fine.fine_params)
             if not cut_by_crop(b, crops, fine.input_size, frame_size)]
 

@@ -140,7 +140,7 @@ def fine_crop_seconds(files, model, n: int) -> tuple[float, float]:
             found = page_boxes(cells[0], small[0], im.size, True, **model.boxes.box_params)
             crops = fine_crops(uncovered_mask(cells[0], small[0], found["boxes"], im.size, **model.boxes.box_params),
                                fine.input_size)
-            x = normalize(resize_pages([im], fine.input_size))
+            x = resize_pages([im], fine.input_size)[0]
             t = time.perf_counter()
             if crops:
                 crop_maps(fine, x, crops)
