@@ -652,7 +652,7 @@ def core_boxes(full: np.ndarray, core: np.ndarray, frame_size, t_core: float = 0
         out.append((xs.start * sx, ys.start * sy, xs.stop * sx, ys.stop * sy, float(scores[k])))
     return out
 
-# %% ../nbs/07_predict.ipynb #a063ad15
+# %% ../nbs/07_predict.ipynb #21b20847
 FINE_MARGIN, FINE_ALIGN, FINE_OPENING, FINE_WHOLE = 32, 32, 3, 0.5
 
 
