@@ -659,7 +659,7 @@ FINE_MARGIN, FINE_ALIGN, FINE_OPENING, FINE_WHOLE = 32, 32, 3, 0.5
 def uncovered_mask(cells: np.ndarray, small: np.ndarray, boxes: list[dict], frame_size, threshold: float = 0.5,
                    close_px: int = 0, dx: int = 0, dy: int = 0, opening: int = FINE_OPENING) -> np.ndarray:
     """Where the map sees a redaction that none of `boxes` (records, frame pixels) covers: the map's mask at `small`'s
-    size (`map_regions` with the boxes stage's settings) less the boxes, opened with an `opening`-pixel square."""
+    size (`map_mask` with the boxes stage's settings) less the boxes, opened with an `opening`-pixel square."""
     import cv2
     h, w = small.shape[:2]
     mask, _ = map_mask(cells, (h, w), threshold, close_px, dx, dy)
@@ -693,7 +693,8 @@ def fine_crops(mask: np.ndarray, size, margin: int = FINE_MARGIN, align: int = F
     sx, sy = W / mask.shape[1], H / mask.shape[0]
     rects = []
     for ys, xs in ndimage.find_objects(ndimage.label(mask)[0]):
-        (x0, x1), (y0, y1) = _widened(xs.start * sx, xs.stop * sx, W, margin, align), _widened(ys.start * sy, ys.stop * sy, H, margin, align)
+        x0, x1 = _widened(xs.start * sx, xs.stop * sx, W, margin, align)
+        y0, y1 = _widened(ys.start * sy, ys.stop * sy, H, margin, align)
         rects.append((x0, y0, x1, y1))
     rects = merge_rects(rects)
     if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in rects) > whole * W * H:
