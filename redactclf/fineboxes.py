@@ -248,14 +248,14 @@ def train_fineboxes(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, ep
                     pretrained: bool = True, init=None, border: dict | None = None):
     """Fine-tune a `FineBoxNet` (loss weighted by `border_weights` settings `border`, if given), checkpoint every epoch
     in `run_dir`; returns (learn, record)."""
-    from fastai.callback.progress import CSVLogger
+    from redactclf.train import HistoryLogger
     from fastai.callback.tracker import SaveModelCallback
 
     from redactclf.train import code_commit
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     learn = fine_learner(fine_dls(train, valid, cache, bs, crop, items, border), pretrained, path=run_dir,
-                         cbs=[CSVLogger(fname="history.csv", append=True), SaveModelCallback(every_epoch=True, fname="epoch")])
+                         cbs=[HistoryLogger(), SaveModelCallback(every_epoch=True, fname="epoch")])
     if init:
         learn.model.load_state_dict(torch.load(init, map_location="cpu"))
     torch.set_flush_denormal(True)

@@ -507,7 +507,7 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
     """Fine-tune a `RedactionNet` on `train`, checkpoint every epoch in `run_dir`; returns (learn, record).
     The body's learning rate runs from lr/2/`lr_mult` (first stage) to lr/2 (heads).
     `init`: a checkpoint (`models/epoch_N.pth` of an earlier run) to start from, e.g. to resume a stopped run."""
-    from fastai.callback.progress import CSVLogger
+    from redactclf.train import HistoryLogger
     from fastai.callback.tracker import SaveModelCallback
 
     from redactclf.train import code_commit
@@ -516,7 +516,7 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     dls = map_dls(train, valid, cache, bs)
-    learn = redmap_learner(dls, pretrained, path=run_dir, cbs=[CSVLogger(fname="history.csv", append=True),
+    learn = redmap_learner(dls, pretrained, path=run_dir, cbs=[HistoryLogger(),
                                                                SaveModelCallback(every_epoch=True, fname="epoch")])
     if init:
         state = torch.load(init, map_location="cpu")
@@ -538,7 +538,7 @@ def export_redmap(learn, run_dir) -> tuple[Path, Path]:
     """Write `model.pkl` (fastai) and `model.onnx` for a trained redaction-map learner."""
     run_dir = Path(run_dir)
     pkl, onnx = run_dir / "model.pkl", run_dir / "model.onnx"
-    learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ in ("CSVLogger", "SaveModelCallback")])
+    learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ in ("HistoryLogger", "SaveModelCallback")])
     size = learn.dls.train.dataset.size  # the input size it learned at
     learn.export(pkl.resolve())
     net = learn.model.eval()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import torch
 from PIL import Image, ImageDraw
+from fastai.callback.progress import CSVLogger
 from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize, Precision,
                                Recall, Resize, accuracy, aug_transforms, imagenet_stats, vision_learner)
 
@@ -23,9 +24,9 @@ from .dataset import sha256_file
 # %% auto #0
 __all__ = ['ARCH', 'WITHHELD_STAMPS', 'imagenet_weights_file', 'load_imagenet_weights', 'page_datablock', 'page_dls',
            'page_learner', 'predict_table', 'score', 'code_commit', 'interpolate_weights', 'oversample',
-           'saved_weights', 'train_run', 'wise_run', 'pool_page_files', 'drawn_copies', 'drawn_page_files',
-           'pool_classifier_table', 'draw_full_page', 'full_page_files', 'draw_dark_page', 'lookalike_page_files',
-           'pool_png_dir', 'pool_recipe_table', 'pool_recipe']
+           'HistoryLogger', 'saved_weights', 'train_run', 'wise_run', 'pool_page_files', 'drawn_copies',
+           'drawn_page_files', 'pool_classifier_table', 'draw_full_page', 'full_page_files', 'draw_dark_page',
+           'lookalike_page_files', 'pool_png_dir', 'pool_recipe_table', 'pool_recipe']
 
 # %% ../nbs/04_train.ipynb #d452103e
 ARCH = "efficientnet_lite0"
@@ -132,6 +133,25 @@ def oversample(df: pd.DataFrame, times: int = 1, origin: str | tuple = "real") -
     return pd.concat([df] + [extra] * (times - 1), ignore_index=True)
 
 
+class HistoryLogger(CSVLogger):
+    """fastai's `CSVLogger` appending every fit of a run (`fine_tune`'s frozen and unfrozen fits, a resumed run) to one
+    `history.csv`, its header written once, when the file is new."""
+
+    def __init__(self, fname: str = "history.csv"):
+        super().__init__(fname, append=True)
+
+    def before_fit(self):
+        if hasattr(self, "gather_preds"):
+            return
+        file = self.path / self.fname
+        file.parent.mkdir(parents=True, exist_ok=True)
+        new = not file.exists() or file.stat().st_size == 0
+        self.file = file.open("a")
+        if new:
+            self.file.write(",".join(self.recorder.metric_names) + "\n")
+        self.old_logger, self.learn.logger = self.logger, self._write_line
+
+
 def saved_weights(path) -> dict:
     """The network's state dict from an exported learner (`.pkl`) or an epoch checkpoint (`.pth`, `learn.save`'s)."""
     if Path(path).suffix == ".pth":
@@ -151,7 +171,6 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
     saved every epoch in `run_dir/models/` (`history.csv` logs the epochs). `init_from`: `saved_weights` to start from.
     With `init_from`, `wise_alpha` < 1 blends the tuned weights back toward the starting ones (WiSE-FT), or toward
     `wise_from`'s (a training resumed from an epoch checkpoint blends toward the weights it first started from)."""
-    from fastai.callback.progress import CSVLogger
     from fastai.callback.tracker import SaveModelCallback
     from fastai.torch_core import set_seed
     from redactclf.dataset import snapshot, validate
@@ -173,7 +192,7 @@ def train_run(df: pd.DataFrame, run_dir, eval_df: pd.DataFrame | None = None, ep
                                                                    for k, v in learn.model.state_dict().items()}
     t0 = time.time()
     learn.fine_tune(epochs, base_lr=lr, freeze_epochs=freeze_epochs, lr_mult=lr_mult,
-                    cbs=[CSVLogger(fname="history.csv", append=True), SaveModelCallback(every_epoch=True, fname="epoch")])
+                    cbs=[HistoryLogger(), SaveModelCallback(every_epoch=True, fname="epoch")])
     train_seconds = time.time() - t0
     if blend:
         interpolate_weights(learn.model, start_state, wise_alpha)
