@@ -503,7 +503,7 @@ def map_outputs(model, paths) -> list[dict]:
     import dataclasses
 
     from redactclf.ingest import iter_pages
-    from redactclf.predict import classify, page_boxes, resize_pages, with_fine_boxes
+    from redactclf.predict import classify, fine_extras, page_boxes, resize_pages
     net = model.boxes or model  # a page classifier's boxes come from its boxes model, on the pages it calls redacted
     judge = dataclasses.replace(model, boxes=None)
     out = []
@@ -515,9 +515,8 @@ def map_outputs(model, paths) -> list[dict]:
         o = out[-1]
         if model.fine is not None and o["redacted"]:
             found = page_boxes(o["cells"], o["small"], o["frame"], True, **net.box_params)
-            both = with_fine_boxes(model, [found], [o["cells"]], [o["small"]], [o["frame"]], [1],
-                                   lambda nums, size, path=path: dict(iter_pages(path, pages=set(nums), size=size)))[0]
-            o["extra"] = [(b["x0"], b["y0"], b["x1"], b["y1"], b["score"]) for b in both["boxes"][len(found["boxes"]):]]
+            o["extra"] = fine_extras(model, [found], [o["cells"]], [o["small"]], [o["frame"]], [1],
+                                     lambda nums, size, path=path: dict(iter_pages(path, pages=set(nums), size=size)))[0]
     return out
 
 

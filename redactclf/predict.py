@@ -30,8 +30,8 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized',
            'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels',
            'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop',
-           'fine_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'with_fine_boxes',
-           'classify']
+           'fine_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras',
+           'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -857,15 +857,25 @@ def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, kno
     return {i: (found[j], cells[j]) for j, i in enumerate(want)}
 
 
-def with_fine_boxes(model: Model, found: list[dict], cells, small, frames, nums, rerender) -> list[dict]:
-    """`found` (`page_boxes` fields of pages `nums`) with the fine network's boxes where they have none, the network run
-    on each page's `fine_crops` of its `uncovered_mask` (pages without one are not rendered again)."""
-    crops = [fine_crops(uncovered_mask(cells[j], small[j], f["boxes"], frames[j], **model.boxes.box_params),
-                        model.fine.input_size) for j, f in enumerate(found)]
+def page_crops(model: Model, boxes: list[dict], cells: np.ndarray, small: np.ndarray, frame_size) -> list[tuple]:
+    """Where `model`'s fine network runs on one page: `fine_crops` of its `uncovered_mask` (the map's cells, the page
+    at the map's size, the boxes it already has)."""
+    return fine_crops(uncovered_mask(cells, small, boxes, frame_size, **model.boxes.box_params), model.fine.input_size)
+
+
+def fine_extras(model: Model, found: list[dict], cells, small, frames, nums, rerender) -> list[list]:
+    """The fine network's boxes of each of pages `nums` (`found`: their `page_boxes` fields), run on its `page_crops`;
+    a page without one is not rendered again."""
+    crops = [page_crops(model, f["boxes"], cells[j], small[j], frames[j]) for j, f in enumerate(found)]
     need = [j for j, c in enumerate(crops) if c]
     pages = rerender([nums[j] for j in need], model.fine.input_size) if need else {}
-    return [with_extra(f["boxes"], fine_boxes(model.fine, pages[nums[j]], crops[j], frames[j]), small[j], frames[j])
-            if crops[j] else f for j, f in enumerate(found)]
+    return [fine_boxes(model.fine, pages[nums[j]], c, frames[j]) if c else [] for j, c in enumerate(crops)]
+
+
+def with_fine_boxes(model: Model, found: list[dict], cells, small, frames, nums, rerender) -> list[dict]:
+    """`found` (`page_boxes` fields of pages `nums`) with the fine network's boxes (`fine_extras`) where they have none."""
+    extras = fine_extras(model, found, cells, small, frames, nums, rerender)
+    return [with_extra(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
 
 
 def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None, code_boxes=None):

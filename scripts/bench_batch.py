@@ -123,8 +123,7 @@ def fine_crop_seconds(files, model, n: int) -> tuple[float, float]:
     """Seconds of the fine boxes network (ONNX, 1 thread) per page called redacted, on the crops the pipeline runs it on
     (`predict.fine_crops`), over the first `n` pages of `files`; and the crops' mean share of the page."""
     from redactclf.ingest import iter_pages
-    from redactclf.predict import (crop_maps, fine_crops, load_model, normalize, page_boxes, resize_pages,
-                                   uncovered_mask)
+    from redactclf.predict import crop_maps, load_model, normalize, page_boxes, page_crops, resize_pages
     fine = load_model(model.fine.path, backend="onnx", threads=1)
     H, W = fine.input_size
     seconds, shares, done = 0.0, [], 0
@@ -138,8 +137,7 @@ def fine_crop_seconds(files, model, n: int) -> tuple[float, float]:
             small = resize_pages([im], model.boxes.input_size)
             cells = model.boxes.run_batch(normalize(small))[1]
             found = page_boxes(cells[0], small[0], im.size, True, **model.boxes.box_params)
-            crops = fine_crops(uncovered_mask(cells[0], small[0], found["boxes"], im.size, **model.boxes.box_params),
-                               fine.input_size)
+            crops = page_crops(model, found["boxes"], cells[0], small[0], im.size)
             x = resize_pages([im], fine.input_size)[0]
             t = time.perf_counter()
             if crops:
