@@ -248,10 +248,9 @@ def train_fineboxes(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, ep
                     pretrained: bool = True, init=None, border: dict | None = None):
     """Fine-tune a `FineBoxNet` (loss weighted by `border_weights` settings `border`, if given), checkpoint every epoch
     in `run_dir`; returns (learn, record)."""
-    from redactclf.train import HistoryLogger
     from fastai.callback.tracker import SaveModelCallback
 
-    from redactclf.train import code_commit
+    from redactclf.train import HistoryLogger, code_commit
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     learn = fine_learner(fine_dls(train, valid, cache, bs, crop, items, border), pretrained, path=run_dir,

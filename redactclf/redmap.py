@@ -507,10 +507,9 @@ def train_redmap(train: pd.DataFrame, valid: pd.DataFrame, cache, run_dir, epoch
     """Fine-tune a `RedactionNet` on `train`, checkpoint every epoch in `run_dir`; returns (learn, record).
     The body's learning rate runs from lr/2/`lr_mult` (first stage) to lr/2 (heads).
     `init`: a checkpoint (`models/epoch_N.pth` of an earlier run) to start from, e.g. to resume a stopped run."""
-    from redactclf.train import HistoryLogger
     from fastai.callback.tracker import SaveModelCallback
 
-    from redactclf.train import code_commit
+    from redactclf.train import HistoryLogger, code_commit
     if threads:
         torch.set_num_threads(threads)
     run_dir = Path(run_dir)
