@@ -21,13 +21,14 @@ from .predict import load_model, preprocess
 from .train import score
 
 # %% auto #0
-__all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'export_onnx', 'onnx_max_diff', 'calibration_images', 'quantize_onnx',
-           'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model', 'gate', 'recipe_cv',
-           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
-           'source_table', 'map_model_card', 'classifier_exam_card', 'promote', 'model_card', 'add_int8', 'add_boxes',
-           'rescore_boxes', 'fine_onnx_diff', 'add_fine_boxes', 'review_calibration', 'calibration_leak',
-           'promote_classifier', 'exam_pipeline_change', 'synth_layout', 'holdout_by_layout', 'cv_record',
-           'recipe_candidate', 'add_review_band']
+__all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'MAP_INT8_FP32_NODES', 'export_onnx', 'onnx_max_diff', 'calibration_images',
+           'quantize_onnx', 'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model',
+           'gate', 'recipe_cv', 'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision',
+           'promote_map', 'exam_table', 'source_table', 'map_model_card', 'classifier_exam_card', 'promote',
+           'model_card', 'add_int8', 'add_boxes', 'rescore_boxes', 'fine_onnx_diff', 'add_fine_boxes', 'map_fp32_nodes',
+           'map_calibration_images', 'add_int8_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier',
+           'exam_pipeline_change', 'synth_layout', 'holdout_by_layout', 'cv_record', 'recipe_candidate',
+           'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -361,7 +362,8 @@ def promote_map(run_dir, dest=None, rule: dict = EXAM_GATE, exam_dir=None, pages
         dest.mkdir(parents=True, exist_ok=True)
         for f in ("model.pkl", "model.onnx", "reliability.png"):
             shutil.copy(run_dir / f, dest / f)
-        for f in ("model.int8.onnx", "boxes.onnx", "boxes.pkl", "boxes.json", "fineboxes.onnx", "fineboxes.json"):
+        for f in ("model.int8.onnx", "boxes.onnx", "boxes.int8.onnx", "boxes.pkl", "boxes.json", "fineboxes.onnx",
+                  "fineboxes.json"):
             # the previous model's INT8 copy and boxes stages
             (dest / f).unlink(missing_ok=True)
         _save_record(dest, record, map_model_card)
@@ -729,7 +731,9 @@ def _boxes_line(record: dict) -> str:
     fine = (f" Where the map draws no box, the fine boxes network `{f['run_id']}` (`fineboxes.onnx`, sha256"
             f" `{f['sha256'][:16]}…`), run on the same pages rendered at {'x'.join(map(str, f['input_size']))}, adds its"
             f" own.") if f else ""
-    return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`boxes.onnx`, sha256 `{b['sha256'][:16]}…`) runs on the"
+    int8 = " (an INT8 copy: the stem, the first two stages and the head stay fp32)" if b.get("int8") else ""
+    return (f"\n- **Boxes**: the redaction map `{b['run_id']}` (`{b.get('file', 'boxes.onnx')}`{int8}, sha256"
+            f" `{b['sha256'][:16]}…`) runs on the"
             f" pages this model calls redacted, rendered again at {size}, and gives their boxes and redacted shares;"
             f" it changes no verdict.{fine}{fig}")
 
@@ -808,8 +812,9 @@ def add_boxes(map_run, dest=None, box_paths=None, synth_paths=None, rule: dict =
     if diff > rule["max_onnx_diff"]:
         raise ValueError(f"{map_run.name}: ONNX differs from fastai by {diff:.2e}; not shipped")
     if record.pop("boxes_model", None):  # this replaces the boxes stage the classifier had
-        for f in ("boxes.onnx", "boxes.pkl"):
+        for f in ("boxes.onnx", "boxes.pkl", "boxes.int8.onnx"):
             record["files"].pop(f, None)
+        (dest / "boxes.int8.onnx").unlink(missing_ok=True)  # the INT8 copy of the map this one replaces
         (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))
     classifier = load_model(dest / "model.onnx")
     boxes = {k: run.get(k) for k in ("run_id", "arch", "params", "snapshot_id", "code_commit")}
@@ -914,6 +919,48 @@ def add_fine_boxes(fine_run, params: dict, dest=None, synth_paths=None, rule: di
     _save_record(dest, record)
     return record
 
+# %% ../nbs/06_export.ipynb #3ed98139
+MAP_INT8_FP32_NODES = ("/body/conv_stem/", "/body/bn1/", "/body/blocks.0/", "/body/blocks.1/")  # and all outside /body/
+
+
+def map_fp32_nodes(onnx_path) -> list[str]:
+    """The map's nodes its INT8 copy keeps fp32: the stem, blocks 0-1 and every node outside the timm body."""
+    import onnx
+    return [n.name for n in onnx.load(str(onnx_path)).graph.node
+            if n.name and (n.name.startswith(MAP_INT8_FP32_NODES) or not n.name.startswith("/body/"))]
+
+
+def map_calibration_images(size, n: int = 32) -> list[Image.Image]:
+    """`n` pool train pages at the map's `size` (height, width): the pages that set its INT8 ranges."""
+    from redactclf.dataset import pool_table
+    from redactclf.redmap import page_at_size
+    pool = pool_table()
+    return [page_at_size(r.path, int(r.page), size) for r in pool[pool.split == "train"].sample(n, random_state=0).itertuples()]
+
+
+def add_int8_boxes(dest=None, n_calib: int = 32, synth_paths=None) -> dict:
+    """Ship an INT8 copy of the map of the boxes stage in `dest` (default `models/`) as that stage: `boxes.int8.onnx`,
+    named (file, sha256, how it was made) in `model.json`'s `boxes_model`; `boxes.onnx` stays as the fp32 reference.
+    `synth_paths`: held-out synthetic pages to score the boxes on as they ship."""
+    dest = Path(dest or models_dir())
+    record = json.loads((dest / "model.json").read_text())
+    spec = record.get("boxes_model")
+    if not spec:
+        raise ValueError(f"{dest} ships no boxes stage to quantize (see `add_boxes`)")
+    fp32, size = dest / "boxes.onnx", tuple(spec.get("input_size", MAP_INPUT))
+    int8 = quantize_onnx(fp32, map_calibration_images(size, n_calib), dest / "boxes.int8.onnx", size=size,
+                         keep_fp32=map_fp32_nodes(fp32))
+    sha = sha256_file(int8)
+    spec.update(file=int8.name, sha256=sha, int8={
+        "fp32_file": fp32.name, "fp32_sha256": sha256_file(fp32), "fp32_nodes": [*MAP_INT8_FP32_NODES, "all outside /body/"],
+        "calibration": f"{n_calib} pool train pages at {size[0]}x{size[1]} (random_state 0), MinMax, QDQ, per-channel"})
+    record["files"][int8.name] = sha
+    (dest / "model.json").write_text(json.dumps(record, indent=1, default=float))  # `load_model` reads it here
+    if synth_paths is not None:
+        spec["scores"] = _shipped_box_scores(dest, synth_paths)
+    _save_record(dest, record)
+    return record
+
 # %% ../nbs/06_export.ipynb #afb746c3
 def review_calibration(onnx_path, valid: pd.DataFrame | None = None) -> dict:
     """The "needs review" band of a model, fitted on the pool's validation split (or `valid` pages), with its rule
@@ -930,7 +977,7 @@ def _keep_boxes(record: dict, shipped: dict, dest: Path, synth_paths=None) -> No
     if not spec or not (dest / spec["file"]).exists():
         return
     record["boxes_model"] = {k: v for k, v in spec.items() if k != "scores"}
-    files = ["boxes.onnx", "boxes.pkl"]
+    files = ["boxes.onnx", "boxes.pkl", spec["file"]]  # the map's file: `boxes.onnx` or its INT8 copy
     fine = shipped.get("fine_boxes_model")
     if fine and (dest / fine["file"]).exists():  # the fine boxes network runs inside the boxes stage: it goes along
         record["fine_boxes_model"] = fine

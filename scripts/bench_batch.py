@@ -13,8 +13,8 @@ Builds a collection of PDFs from synthetic pages, then times, for the shipped mo
 
 For a page classifier with a boxes model (the cascade of `export.add_boxes`), the network-only figure is
 the classifier on every page plus the map on the share of pages the batch called redacted, and the naive
-loop runs the map (fastai, one page at a time, resized from the 100-dpi render) on the pages the classifier
-calls redacted and draws their boxes (`page_boxes`), as the batch does. A fine boxes network in the cascade
+loop runs the map (fastai, fp32 also where the batch runs its INT8 copy, one page at a time, resized from the
+100-dpi render) on the pages the classifier calls redacted and draws their boxes (`page_boxes`), as the batch does. A fine boxes network in the cascade
 (`export.add_fine_boxes`) runs on the crops its map leaves uncovered (`predict.fine_crops`): the network-only
 figure counts its time on those crops (one thread, pages of the collection the classifier calls redacted), and the
 naive loop runs it on the same crops (its ONNX file: no fastai model of it is shipped).
@@ -82,6 +82,11 @@ def classifier_onnx(folder: Path, size=(384, 288)) -> Path:
     return out
 
 
+def fastai_file(onnx_path: Path) -> Path:
+    """The fastai model beside a shipped ONNX file or its INT8 copy (`boxes.int8.onnx` -> `boxes.pkl`)."""
+    return onnx_path.parent / (onnx_path.name.split(".")[0] + ".pkl")
+
+
 def naive_loop(files, model, n: int, predict: bool = True) -> float:
     """Pages/s of a page at a time: render at 100 dpi, then fastai's `learn.predict` on it (the issue's naive
     loop), or with `predict=False` the network called on the page resized by hand (a stricter yardstick)."""
@@ -95,7 +100,7 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
     learn = load_learner(model.path.with_suffix(".pkl"), cpu=True)
     net = learn.model.eval()
     done, t = 0, time.perf_counter()
-    boxes = None if model.boxes is None else load_learner(model.boxes.path.with_suffix(".pkl"), cpu=True).model.eval()
+    boxes = None if model.boxes is None else load_learner(fastai_file(model.boxes.path), cpu=True).model.eval()
     with learn.no_bar():
         for f in files:
             for _, im in iter_pages(f):
