@@ -15,19 +15,17 @@ import pandas as pd
 from PIL import Image
 
 from .core import INPUT_SIZE, MAP_INPUT, REDACTED, models_dir, repo_root
-from .dataset import real_items, real_test_docs, sha256_file
+from .dataset import real_items, sha256_file
 from .ingest import iter_pages
 from .predict import load_model, preprocess
-from .train import score
 
 # %% auto #0
-__all__ = ['INT8_FP32_NODES', 'GATE', 'EXAM_GATE', 'MAP_INT8_FP32_NODES', 'export_onnx', 'onnx_max_diff', 'calibration_images',
-           'quantize_onnx', 'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths', 'eval_sets', 'score_model',
-           'gate', 'recipe_cv', 'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision',
-           'promote_map', 'exam_table', 'source_table', 'map_model_card', 'classifier_exam_card', 'promote',
-           'model_card', 'add_int8', 'add_boxes', 'rescore_boxes', 'fine_onnx_diff', 'add_fine_boxes', 'map_fp32_nodes',
-           'map_calibration_images', 'add_int8_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier',
-           'exam_pipeline_change', 'synth_layout', 'holdout_by_layout', 'cv_record', 'recipe_candidate',
+__all__ = ['INT8_FP32_NODES', 'INT8_GATE', 'EXAM_GATE', 'MAP_INT8_FP32_NODES', 'export_onnx', 'onnx_max_diff',
+           'calibration_images', 'quantize_onnx', 'int8_agreement', 'int8_ok', 'int8_copy', 'predict_paths',
+           'unseen_by_shipped', 'exam_gate', 'map_onnx_diff', 'examine', 'exam_decision', 'promote_map', 'exam_table',
+           'source_table', 'map_model_card', 'classifier_exam_card', 'model_card', 'add_int8', 'add_boxes',
+           'rescore_boxes', 'fine_onnx_diff', 'add_fine_boxes', 'map_fp32_nodes', 'map_calibration_images',
+           'add_int8_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier', 'exam_pipeline_change',
            'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
@@ -106,8 +104,8 @@ def int8_agreement(fp32_path, int8_path, pages: pd.DataFrame) -> dict:
 
 
 def int8_ok(agreement: dict, thresholds: dict | None = None) -> bool:
-    """Whether an INT8 copy is close enough to fp32 to ship (`GATE`'s INT8 limits)."""
-    t = {**GATE, **(thresholds or {})}
+    """Whether an INT8 copy is close enough to fp32 to ship (`INT8_GATE`)."""
+    t = {**INT8_GATE, **(thresholds or {})}
     return agreement["flips"] <= t["max_int8_flips"] and agreement["max_diff"] <= t["max_int8_diff"]
 
 
@@ -127,56 +125,12 @@ def predict_paths(model, paths, bs: int = 16) -> np.ndarray:
         out.append(model.predict_images(ims))
     return np.concatenate(out) if out else np.array([])
 
-
-def eval_sets(trained_on=(), real: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The pages a promotion is judged on: the fixed real test split, and all real pages not trained on."""
-    real = real_items() if real is None else real
-    test = real[real.source_doc.isin(real_test_docs(real))]
-    unseen = real[~real.path.map(lambda p: Path(p).name).isin({Path(p).name for p in trained_on})]
-    return {"test": test, "real": unseen}
-
-
-def score_model(model, sets: dict[str, pd.DataFrame]) -> dict:
-    """`train.score` of `model` on each named set of pages."""
-    return {k: score(df.label, predict_paths(model, list(df.path)), df.source_repo) for k, df in sets.items()}
-
 # %% ../nbs/06_export.ipynb #da526cc0
-GATE = {
-    "max_accuracy_drop": 0.0,  # candidate accuracy >= current accuracy - this, on each set
-    "max_recall_drop": 0.0,  # candidate recall of `redacted` >= current recall - this, on each set
-    "min_accuracy": 0.85,  # absolute floor of accuracy ...
-    "floor_sets": ["real"],  # ... on these sets (the fixed test split is 8 pages today: one page = 12.5 points)
-    "max_onnx_diff": 1e-4,  # ONNX must match the fastai model this closely
+INT8_GATE = {
     "max_int8_flips": 1,  # the INT8 copy ships only if it changes at most this many verdicts on the real pages
     "max_int8_diff": 0.2,  # ... and no P(redacted) by more than this (rounding makes INT8 jumpy: a 5e-7 change
                            # of the preprocessed input moved the shipped copy's max |dp| from 0.137 to 0.159)
 }
-
-
-def gate(candidate: dict, current: dict | None, thresholds: dict = GATE) -> tuple[bool, list[str]]:
-    """Decide promotion from per-set scores; returns (passed, reasons for a fail)."""
-    reasons = []
-    for name, c in candidate.items():
-        if name in thresholds.get("floor_sets", candidate) and c["accuracy"] < thresholds["min_accuracy"]:
-            reasons.append(f"{name}: accuracy {c['accuracy']:.3f} below floor {thresholds['min_accuracy']}")
-        if current and name in current:
-            o = current[name]
-            if c["accuracy"] < o["accuracy"] - thresholds["max_accuracy_drop"]:
-                reasons.append(f"{name}: accuracy {c['accuracy']:.3f} worse than current {o['accuracy']:.3f}")
-            if not np.isnan(o["recall"]) and c["recall"] < o["recall"] - thresholds["max_recall_drop"]:
-                reasons.append(f"{name}: recall {c['recall']:.3f} worse than current {o['recall']:.3f}")
-    return not reasons, reasons
-
-# %% ../nbs/06_export.ipynb #38d79077
-def recipe_cv(path) -> dict | None:
-    """The grouped-CV scores (`model`) in a `cv.json`, a run record or a shipped `model.json`; a
-    continuation carries its parent's. None when there are none."""
-    path = Path(path)
-    if not path.exists():
-        return None
-    rec = json.loads(path.read_text())
-    cv = rec.get("cv") or (rec.get("parent") or {}).get("cv") or (rec if "baseline" in rec else None)
-    return (cv or {}).get("model")
 
 # %% ../nbs/06_export.ipynb #20870fa8
 def unseen_by_shipped(pages: pd.DataFrame, dest) -> pd.DataFrame:
@@ -541,60 +495,6 @@ Files: {', '.join(f'`{k}` sha256 {v[:12]}' for k, v in record['files'].items())}
 `{record.get('code_commit')}`; promotion {record['promotion']['date']}: {'passed' if record['promotion']['passed'] else 'refused'}.
 """
 
-# %% ../nbs/06_export.ipynb #56a4dc0c
-def promote(run_dir, dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = None) -> dict:
-    """Export, score and gate the candidate in `run_dir`; copy it into `dest` (default `models/`) if it passes."""
-    run_dir, dest = Path(run_dir), Path(dest or models_dir())
-    record = json.loads((run_dir / "record.json").read_text())
-    onnx = export_onnx(run_dir / "model.pkl", size=tuple(record["params"]["input_size"]))
-    manifest = pd.read_csv(run_dir / "snapshot" / "manifest.csv")
-    seen = manifest[manifest.split.isin(["train", "valid"])]
-    sets = eval_sets(trained_on=seen.path, real=real)
-    diff = onnx_max_diff(run_dir / "model.pkl", onnx, [Image.open(p) for p in sets["real"].path[:16]])
-    sets["unseen_both"] = unseen_by_shipped(sets["real"], dest)
-    cand = score_model(load_model(run_dir / "model.pkl", backend="torch"), sets)
-    cv_cand = recipe_cv(run_dir / "cv.json")
-    if cv_cand is None and "origin" in seen and not (seen.origin == "real").any():  # trained on no real page:
-        cv_cand = cand["real"]  # every real page is held out from it
-    cur_pkl = dest / "model.pkl"
-    cur_sets = {k: v for k, v in sets.items() if k != "real"}  # never score the shipped model on pages it trained on
-    cur = score_model(load_model(cur_pkl, backend="torch"), cur_sets) if cur_pkl.exists() else None
-    cv_cur = recipe_cv(dest / "model.json")
-    if cur and cv_cand and cv_cur:  # grouped CV of both recipes: the real pages, seen from outside each document
-        cand["cv"], cur["cv"] = cv_cand, cv_cur
-    passed, reasons = gate(cand, cur, thresholds)
-    if diff > thresholds["max_onnx_diff"]:
-        passed, reasons = False, reasons + [f"ONNX differs from fastai by {diff:.2e}"]
-    record["files"] = {"model.pkl": sha256_file(run_dir / "model.pkl"), "model.onnx": sha256_file(onnx)}
-    pages = real_items() if real is None else real
-    int8, record["int8"] = int8_copy(onnx, pages, tuple(record["params"]["input_size"]), thresholds)
-    if record["int8"]["shipped"]:
-        record["files"]["model.int8.onnx"] = sha256_file(int8)
-    if (run_dir / "cv.json").exists():  # grouped CV of this recipe on the real documents (interpret notebook)
-        cv = json.loads((run_dir / "cv.json").read_text())
-        record["cv"] = {k: cv[k] for k in ("k", "epochs", "n_synth", "model", "baseline", "baseline_params",
-                                           "wise_alpha", "plain_finetune", "init_from", "cv_dir") if k in cv}
-    record.update(_parent(record, dest))
-    if (run_dir / "synth_holdout.json").exists():  # candidate vs current on held-out synthetic pages, per layout
-        record["synth_holdout"] = json.loads((run_dir / "synth_holdout.json").read_text())
-    record["promotion"] = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "passed": passed, "reasons": reasons,
-                           "thresholds": thresholds, "onnx_max_diff": diff, "candidate": cand, "current": cur,
-                           "test_docs": sorted(sets["test"].source_doc.unique()),
-                           "eval_pages": {k: sorted(Path(p).name for p in df.path) for k, df in sets.items()}}
-    if cv_cand is not None and "cv" not in record:  # trained on synthetic pages only: all real pages held out
-        record["cv"] = {"held_out": "all", "model": cv_cand}
-    (run_dir / "record.json").write_text(json.dumps(record, indent=1))
-    if passed:
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy(run_dir / "model.pkl", dest / "model.pkl")
-        shutil.copy(onnx, dest / "model.onnx")
-        if record["int8"]["shipped"]:
-            shutil.copy(int8, dest / "model.int8.onnx")
-        else:  # never leave the previous model's INT8 copy beside the new model
-            (dest / "model.int8.onnx").unlink(missing_ok=True)
-        _save_record(dest, record)
-    return record
-
 # %% ../nbs/06_export.ipynb #15c91af9
 def _parent(record: dict, dest: Path) -> dict:
     """`{"parent": ...}` when the run continued from the model shipped in `dest`, else `{}`."""
@@ -602,15 +502,9 @@ def _parent(record: dict, dest: Path) -> dict:
     if not init or not shipped.exists() or Path(init).resolve() != (dest / "model.pkl").resolve():
         return {}
     cur = json.loads(shipped.read_text())
-    return {"parent": {"run_id": cur["run_id"], "files": cur["files"], "snapshot_id": cur.get("snapshot_id"),
-                       "cv": cur.get("cv") or cur.get("parent", {}).get("cv"),
-                       "cv_of": cur["run_id"] if cur.get("cv") else cur.get("parent", {}).get("cv_of")}}
+    return {"parent": {"run_id": cur["run_id"], "files": cur["files"], "snapshot_id": cur.get("snapshot_id")}}
 
 # %% ../nbs/06_export.ipynb #4be2f21d
-def _fmt(m: dict) -> str:
-    return f"{m['accuracy']:.3f} (n={m['n']}, recall {m['recall']:.3f}, precision {m['precision']:.3f})"
-
-
 def _lineage(record: dict) -> str:
     """Card text for a run that continued from an earlier model."""
     p = record["params"]
@@ -622,83 +516,6 @@ def _lineage(record: dict) -> str:
                 f" its record is in the git history of `models/model.json`){blend}")
     parent = p.get("init_from")
     return f"; continued from the weights of `{parent}` as it was when this run started{blend}" if parent else blend
-
-
-def _holdout_section(record: dict) -> str:
-    """Markdown table: candidate vs the model it replaced on held-out synthetic pages, per layout."""
-    h = record.get("synth_holdout")
-    if not h:
-        return ""
-    new, old = h["candidate"], h["current"]
-    rows = "\n".join(f"| {k} | {v['n']} | {old['per_source'][k]['accuracy']:.3f} | {v['accuracy']:.3f} |"
-                      for k, v in sorted(new["per_source"].items()))
-    return f"""
-## Held-out synthetic pages (never trained on by either model), by layout
-- This model: {_fmt(new)}
-- The model it replaced: {_fmt(old)}
-
-| layout | pages | replaced | this model |
-|---|---|---|---|
-{rows}
-"""
-
-
-def _cv_section(record: dict) -> str:
-    """Markdown table of grouped cross-validation, model vs classical baseline, when the record has it."""
-    cv, inherited = record.get("cv"), False
-    if not cv and record.get("parent", {}).get("cv"):
-        cv, inherited = record["parent"]["cv"], True
-    if not cv:
-        return ""
-    if cv.get("held_out") == "all":
-        rows = "\n".join(f"| {k} | {v['n']} | {v['accuracy']:.3f} |" for k, v in cv["model"]["per_source"].items())
-        return f"""
-## Every real page held out
-This model trained on synthetic pages only, so all {cv['model']['n']} real pages are unseen documents to it (the
-figures above). The classical dark-box baseline beside it is in `nbs/05_interpret.ipynb`.
-
-| source | pages | model |
-|---|---|---|
-{rows}
-"""
-    m, b = cv["model"], cv["baseline"]
-    note = (f"\n**Inherited**: this is the cross-validation of the parent recipe (`{record['parent']['cv_of']}`). This model"
-            " continued from a model that saw the real pages outside the test split, so it cannot be cross-validated"
-            " cleanly on them; its own unseen real pages are the fixed test split above.\n") if inherited else ""
-    rows = "\n".join(f"| {k} | {v['n']} | {v['accuracy']:.3f} | {b['per_source'][k]['accuracy']:.3f} |"
-                      for k, v in m["per_source"].items())
-    return f"""
-## Grouped cross-validation on real documents ({cv['k']} folds by source document)
-{note}Each fold: continue from the synthetic-only model on {cv['n_synth']} synthetic pages + the real pages of the other
-folds ({cv['epochs']} epochs){_wise_note(cv)}, score the held-out documents. Baseline: dark-box detector {cv['baseline_params']}
-(tuned on synthetic pages).
-
-- Model: {_fmt(m)}
-- Baseline: {_fmt(b)}
-
-| source | pages | model | baseline |
-|---|---|---|---|
-{rows}
-"""
-
-
-def _wise_note(cv: dict) -> str:
-    if "wise_alpha" not in cv:
-        return ""
-    return (f", then blend the weights back toward the synthetic-only start (WiSE-FT, alpha {cv['wise_alpha']}; the plain"
-            f" fine-tune scored {cv['plain_finetune']['accuracy']:.3f})")
-
-
-def _int8_line(record: dict) -> str:
-    """Card line for the INT8 copy, when the record has one."""
-    q = record.get("int8")
-    if not q:
-        return ""
-    if not q.get("shipped"):
-        return f"\n- **INT8 copy**: not shipped ({q['flips']} verdicts changed vs fp32, max |dp| {q['max_diff']}); ONNX runs in fp32."
-    return (f"\n- **INT8 copy** (opt-in with `REDACTCLF_PRECISION=int8`; ONNX runs fp32 by default): `model.int8.onnx`"
-            f" (sha256 `{record['files']['model.int8.onnx'][:16]}…`), verdicts changed vs fp32 on {q['pages']} real pages:"
-            f" {q['flips']} (accuracy {q['accuracy_int8']:.3f} vs {q['accuracy_fp32']:.3f}), max |dp| {q['max_diff']}.")
 
 
 def _boxes_line(record: dict) -> str:
@@ -739,49 +556,15 @@ def _boxes_line(record: dict) -> str:
 
 
 def model_card(record: dict) -> str:
-    """Markdown model card from a promoted run record (`classifier_exam_card` for one gated on the exam)."""
-    if record.get("exam"):
-        return classifier_exam_card(record)
-    cand = record["promotion"]["candidate"]
-    per_source = "\n".join(f"| {k} | {v['n']} | {v['accuracy']:.3f} |" for k, v in cand["real"].get("per_source", {}).items())
-    p = record["params"]
-    return f"""# Model card: redactclf page classifier
+    """Markdown model card of a shipped page classifier's record: `classifier_exam_card` (it was gated on the exam)."""
+    if not record.get("exam"):
+        raise ValueError(f"{record.get('run_id')}: its record holds no exam; a page classifier ships through "
+                         "`promote_classifier`")
+    return classifier_exam_card(record)
 
-- **Version**: {record['run_id']} (model.pkl sha256 `{record['files']['model.pkl'][:16]}…`, model.onnx sha256 `{record['files']['model.onnx'][:16]}…`)
-- **Data snapshot**: `{record['snapshot_id']}` ({record.get('data_report', {}).get('pages', '?')} pages){_lineage(record)}
-- **Code commit**: `{record['code_commit']}`
-- **Architecture**: {p['arch']} (timm), ImageNet weights from `{p['pretrained']}`, fine-tuned with fastai
-  (`fine_tune({p['epochs']}, freeze_epochs={p['freeze_epochs']})`, lr {p['lr']}, batch {p['bs']}), input {p['input_size'][0]}x{p['input_size'][1]} (h x w), squish.
-- **Training time**: {record.get('train_seconds', '?')} s on a 2-core CPU.{_int8_line(record)}{_boxes_line(record)}
-
-## Intended use
-Tell, page by page, whether a document page image shows redactions (black, grey or marker boxes, labelled
-boxes, pixelated blocks, withheld pages). Meant for triage of document releases (FOIA, court filings):
-which pages to read first or appeal. A verdict is a probability, not proof.
-
-## Metrics (pages the model did not train on)
-- Fixed real test split: {_fmt(cand['test'])}
-- All unseen real pages: {_fmt(cand['real'])}
-- Confusion on unseen real pages [[tn, fp], [fn, tp]]: {cand['real']['confusion']}
-
-| source | pages | accuracy |
-|---|---|---|
-{per_source}
-
-{_cv_section(record)}{_holdout_section(record)}
-## Limits
-- Trained on synthetic pages plus few real ones; out-of-domain inputs (photos, slides, drawings,
-  non-Latin scripts, handwriting-only pages) get unreliable verdicts. The app warns when an input does not
-  look like a document page.
-- Hard cases: dark logos and seals, black scan borders, shaded table headers, heavy highlighting.
-- Drift: new scanners, new redaction tools or new document kinds change the input distribution. Run
-  `redactclf monitor` on the app's prediction log or batch reports (PSI of P(redacted), redacted share,
-  out-of-domain share), read the flagged verdicts in the review queue, and retrain when they move.
-- One page at a time: it does not read text, so it cannot tell *what* was redacted.
-"""
 
 # %% ../nbs/06_export.ipynb #09816e3c
-def add_int8(dest=None, thresholds: dict = GATE, real: pd.DataFrame | None = None) -> dict:
+def add_int8(dest=None, thresholds: dict = INT8_GATE, real: pd.DataFrame | None = None) -> dict:
     """Quantize `dest/model.onnx` (default `models/`), check it on the real pages, and ship it in `model.json` if it passes."""
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
@@ -1082,52 +865,6 @@ def exam_pipeline_change(name: str, before, what: str, dest=None, rule: dict = E
     record["pipeline_exams"] = [e for e in record.get("pipeline_exams", []) if e["name"] != name] + [entry]
     _save_record(dest, record)
     return entry
-
-# %% ../nbs/06_export.ipynb #f90dfd2c
-def synth_layout(path) -> str:
-    """Layout name of a synthetic page, from its JSON sidecar."""
-    return json.loads(Path(path).with_suffix(".json").read_text())["layout"]
-
-
-def holdout_by_layout(models: dict, pages: pd.DataFrame) -> dict:
-    """`train.score` of each named model on synthetic `pages`, per layout."""
-    layouts = [synth_layout(p) for p in pages.path]
-    return {name: score(pages.label, predict_paths(m, list(pages.path)), layouts) for name, m in models.items()}
-
-
-def cv_record(cv_dir, wise_alpha: float = 1.0) -> dict:
-    """The grouped CV a run ships with (its `cv.json`): a finished `cross_validate`, with the model's
-    figures taken from `wise_cv` at `wise_alpha` when the recipe blends its weights back."""
-    cv_dir = Path(cv_dir)
-    cv = json.loads((cv_dir / "cv.json").read_text())
-    out = {k: cv[k] for k in ("k", "epochs", "n_synth", "init_from", "model", "baseline", "baseline_params", "train_kw")}
-    if wise_alpha < 1:
-        w = json.loads((cv_dir / "wise.json").read_text())
-        out |= {"model": w["scores"][str(wise_alpha)], "wise_alpha": wise_alpha, "plain_finetune": cv["model"]}
-    return out | {"cv_dir": cv_dir.name}
-
-# %% ../nbs/06_export.ipynb #82ffd2b0
-def recipe_candidate(synth: pd.DataFrame, start, cv_dir, run_dir, wise_alpha: float = 0.5) -> Path:
-    """Train the shipped recipe in `run_dir`: continue from `start` on 600 synthetic pages plus the real pages
-    outside the fixed test split (x3), blend back by WiSE-FT; attach the recipe's CV (`cv_dir`) and the
-    per-layout comparison with the shipped model on held-out synthetic pages. Returns `run_dir`, ready to `promote`."""
-    from redactclf.train import train_run
-    run = Path(run_dir)
-    real = real_items()
-    test = real[real.source_doc.isin(real_test_docs(real))]
-    mix = pd.concat([synth[synth.split == "train"].sample(540, random_state=0),
-                     synth[synth.split == "valid"].sample(60, random_state=0),
-                     real.drop(test.index).assign(split="train")], ignore_index=True)
-    train_run(mix, run, eval_df=test, epochs=2, lr=3e-3, real_repeat=3, init_from=start, wise_alpha=wise_alpha)
-    (run / "cv.json").write_text(json.dumps(cv_record(cv_dir, wise_alpha=wise_alpha), indent=1))
-    shipped = models_dir() / "model.json"
-    current_train = set(pd.read_csv(models_dir().parent / "runs" / json.loads(shipped.read_text())["run_id"]
-                                    / "snapshot" / "manifest.csv").path) if shipped.exists() else set()
-    held = synth[(synth.split == "valid") & ~synth.path.isin(set(mix.path) | current_train)]
-    models = {"candidate": load_model(run / "model.pkl", backend="torch"),
-              "current": load_model(models_dir() / "model.pkl", backend="torch")}
-    (run / "synth_holdout.json").write_text(json.dumps(holdout_by_layout(models, held), indent=1))
-    return run
 
 # %% ../nbs/06_export.ipynb #03db8556
 def add_review_band(dest=None, valid: pd.DataFrame | None = None) -> dict:

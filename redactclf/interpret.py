@@ -16,13 +16,12 @@ from scipy import ndimage
 from .core import CLEAN, MAP_INPUT, REDACTED
 
 # %% auto #0
-__all__ = ['BASELINE_GRID', 'BASELINE_WIDE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter',
-           'dark_boxes', 'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
-           'cleaner_edits', 'real_folds', 'cross_validate', 'baseline_cv', 'wise_cv', 'accuracy_interval',
-           'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores', 'exam_side', 'exam_report', 'style_table',
-           'covered_share', 'full_page_recall', 'fit_platt', 'expected_calibration_error', 'review_band', 'review_rule',
-           'reliability_plot', 'iou', 'best_iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params',
-           'drawn_box_scores', 'drawn_style_scores']
+__all__ = ['BASELINE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_components', 'box_filter', 'dark_boxes',
+           'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
+           'cleaner_edits', 'accuracy_interval', 'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores',
+           'exam_side', 'exam_report', 'style_table', 'covered_share', 'full_page_recall', 'fit_platt',
+           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'best_iou',
+           'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_box_scores', 'drawn_style_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -142,110 +141,6 @@ def cleaner_edits(cleaner) -> tuple[list[str], dict[str, str]]:
     """(deletions, relabels) from a fastai `ImageClassifierCleaner` after a review session."""
     items = cleaner.fns
     return [str(items[i]) for i in cleaner.delete()], {str(items[i]): lab for i, lab in cleaner.change()}
-
-# %% ../nbs/05_interpret.ipynb #6ce5154d
-def real_folds(real, k: int = 5) -> dict[str, int]:
-    """Fold number of each real source document (hash-dealt, stable)."""
-    import hashlib
-    docs = sorted(real.source_doc.unique(), key=lambda d: hashlib.sha256(d.encode()).hexdigest())
-    return {d: i % k for i, d in enumerate(docs)}
-
-
-def cross_validate(synth_df, real, out_dir, init_from, k: int = 5, epochs: int = 2, n_synth: int = 400,
-                   baseline_params: dict | None = None, **train_kw) -> dict:
-    """Grouped k-fold CV on the real pages for the model (fine-tuned from `init_from`) and the baseline."""
-    import json
-
-    import pandas as pd
-
-    from redactclf.predict import load_model
-    from redactclf.train import score, train_run
-    out = Path(out_dir)
-    folds = real_folds(real, k)
-    real = real.assign(fold=real.source_doc.map(folds))
-    synth = synth_df.sample(min(n_synth, len(synth_df)), random_state=0).assign(split="train")
-    synth.loc[synth.index[: max(1, len(synth) // 10)], "split"] = "valid"
-    p_model = pd.Series(index=real.index, dtype=float)
-    for f in range(k):
-        train_real = real[real.fold != f].assign(split="train")
-        df = pd.concat([synth, train_real], ignore_index=True)
-        train_run(df, out / f"fold{f}", epochs=epochs, init_from=init_from, validate_data=False, **train_kw)
-        model = load_model(out / f"fold{f}" / "model.pkl", backend="torch")
-        held = real[real.fold == f]
-        p_model[held.index] = model.predict_images([Image.open(p) for p in held.path])
-    p_base = [dark_box_baseline(Image.open(p), **(baseline_params or {})) for p in real.path]
-    res = {"k": k, "epochs": epochs, "n_synth": len(synth), "init_from": str(init_from),
-           "model": score(real.label, p_model.values, real.source_repo),
-           "baseline": score(real.label, p_base, real.source_repo), "baseline_params": baseline_params or {},
-           "train_kw": train_kw,
-           "pages": [{"path": Path(p).name, "label": lab, "fold": int(fo), "p_model": float(pm), "baseline": pb}
-                     for p, lab, fo, pm, pb in zip(real.path, real.label, real.fold, p_model.values, p_base)]}
-    (out / "cv.json").write_text(json.dumps(res, indent=1))
-    return res
-
-# %% ../nbs/05_interpret.ipynb #fe355f64
-def baseline_cv(images: list[Image.Image], labels: list[str], folds, sources=None,
-                grid: dict = BASELINE_GRID) -> dict:
-    """Grouped CV of the baseline: each fold scored with the setting best on the other folds
-    (plus, for reference, the best setting on all pages at once, which flatters it)."""
-    from redactclf.train import score
-    settings, hits = baseline_table(images, grid)
-    y, folds = np.array(labels) == "redacted", np.asarray(folds)
-    p, chosen = np.zeros(len(y)), {}
-    for f in np.unique(folds):
-        j, _ = _best_setting(hits[folds != f], y[folds != f])
-        chosen[int(f)], p[folds == f] = settings[j], hits[folds == f, j]
-    j, acc = _best_setting(hits, y)
-    return {"cv": score(labels, p, sources), "settings": chosen, "n_settings": len(settings),
-            "in_sample": {"accuracy": acc, "setting": settings[j]}, "p": p.tolist()}
-
-# %% ../nbs/05_interpret.ipynb #23606ae2
-def _probs(net, images, size, idx) -> np.ndarray:
-    from redactclf.predict import net_probs, preprocess
-    return net_probs(net, preprocess(images, size), idx)
-
-
-def wise_cv(cv_dir, init_from, alphas=(0.25, 0.5, 0.75, 1.0), real=None) -> dict:
-    """Scores of a finished `cross_validate` run's fold models blended toward `init_from` (WiSE-FT) at each
-    alpha, and of the average of both models' outputs, each fold on its held-out pages; saved as `wise.json`."""
-    import json
-
-    from fastai.learner import load_learner
-
-    from redactclf.core import REDACTED
-    from redactclf.dataset import real_items
-    from redactclf.train import interpolate_weights, score
-    cv_dir = Path(cv_dir)
-    pages = json.loads((cv_dir / "cv.json").read_text())["pages"]
-    real = real_items() if real is None else real
-    path_of = {Path(p).name: p for p in real.path}
-    repo_of = {Path(p).name: r for p, r in zip(real.path, real.source_repo)}
-    base = load_learner(init_from, cpu=True)
-    start = {k: v.clone() for k, v in base.model.state_dict().items()}
-    p = {a: {} for a in alphas} | {"ensemble": {}}
-    for f in sorted({pg["fold"] for pg in pages}):
-        learn = load_learner(cv_dir / f"fold{f}" / "model.pkl", cpu=True)
-        size = tuple(json.loads((cv_dir / f"fold{f}" / "record.json").read_text())["params"]["input_size"])
-        idx = list(learn.dls.vocab).index(REDACTED)
-        names = [pg["path"] for pg in pages if pg["fold"] == f]
-        images = [Image.open(path_of[n]) for n in names]
-        tuned = {k: v.clone() for k, v in learn.model.state_dict().items()}
-        p_start, p_tuned = _probs(base.model, images, size, idx), _probs(learn.model, images, size, idx)
-        p["ensemble"].update(zip(names, (p_start + p_tuned) / 2))
-        for a in alphas:
-            learn.model.load_state_dict(tuned)
-            p[a].update(zip(names, _probs(interpolate_weights(learn.model, start, a), images, size, idx)))
-    names = [pg["path"] for pg in pages]
-    labels, repos = [pg["label"] for pg in pages], [repo_of[n] for n in names]
-    res = {"init_from": str(init_from),
-           "scores": {str(k): score(labels, np.array([v[n] for n in names]), repos) for k, v in p.items()},
-           "pages": [{"path": n, **{str(k): float(v[n]) for k, v in p.items()}} for n in names]}
-    (cv_dir / "wise.json").write_text(json.dumps(res, indent=1))
-    return res
-
-# %% ../nbs/05_interpret.ipynb #4ee11923
-BASELINE_WIDE_GRID = {"thresh": [60, 90, 120, 150], "open_px": [2, 3, 5], "fill": [0.6, 0.7, 0.85],
-                      "min_h": [5, 7, 10], "min_w": [12, 18, 30], "min_aspect": [1.0, 1.2, 2.0]}
 
 # %% ../nbs/05_interpret.ipynb #5141e64e
 def accuracy_interval(correct: int, n: int, level: float = 0.95) -> tuple[float, float]:
