@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['LABELS', 'REDACTED', 'CLEAN', 'RENDER_DPI', 'INPUT_SIZE', 'MAP_INPUT', 'MAX_PIXELS', 'IMAGENET_MEAN', 'IMAGENET_STD',
-           'repo_root', 'models_dir', 'InputError', 'EmptyInputError', 'UnsupportedFileError', 'CorruptFileError',
-           'EncryptedPDFError', 'NoPagesError', 'ImageTooLargeError', 'TooManyPagesError', 'PageResult']
+__all__ = ['LABELS', 'REDACTED', 'CLEAN', 'RENDER_DPI', 'INPUT_SIZE', 'MAP_INPUT', 'MAX_PIXELS', 'MIN_SIDE', 'IMAGENET_MEAN',
+           'IMAGENET_STD', 'repo_root', 'models_dir', 'InputError', 'EmptyInputError', 'UnsupportedFileError',
+           'CorruptFileError', 'EncryptedPDFError', 'NoPagesError', 'ImageTooLargeError', 'ImageTooSmallError',
+           'TooManyPagesError', 'PageResult']
 
 # %% ../nbs/00_core.ipynb #1d38b91c
 LABELS = ("clean", "redacted")  # fastai vocab order: index 1 is `redacted`
@@ -21,6 +22,7 @@ RENDER_DPI = 100  # dpi at which PDF pages are rendered
 INPUT_SIZE = (384, 288)  # model input (height, width)
 MAP_INPUT = (640, 480)  # redaction map input (height, width): the boxes stage's and the drawings' pixel sizes are set for it
 MAX_PIXELS = 40_000_000  # images above this many pixels are refused
+MIN_SIDE = 32  # images narrower or shorter than this many pixels are refused: no page can be read at that size
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -75,6 +77,12 @@ class ImageTooLargeError(InputError):
     """An image above `MAX_PIXELS` (a possible decompression bomb)."""
 
     code = "too-large"
+
+
+class ImageTooSmallError(InputError):
+    """An image under `MIN_SIDE` pixels a side: an icon or a broken scan, not a page."""
+
+    code = "too-small"
 
 
 class TooManyPagesError(InputError):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from .core import (MAX_PIXELS, RENDER_DPI, CorruptFileError, EmptyInputError, EncryptedPDFError,
-                            ImageTooLargeError, InputError, NoPagesError, UnsupportedFileError)
+from .core import (MAX_PIXELS, MIN_SIDE, RENDER_DPI, CorruptFileError, EmptyInputError, EncryptedPDFError,
+                            ImageTooLargeError, ImageTooSmallError, InputError, NoPagesError, UnsupportedFileError)
 
 # %% auto #0
 __all__ = ['IMAGE_KINDS', 'INDEX_FIELDS', 'sniff_kind', 'MissingFileError', 'read_source', 'to_rgb', 'open_pdf', 'render_page',
@@ -78,6 +78,8 @@ def _check_pixels(name: str, w: int, h: int):
     if w * h > MAX_PIXELS:
         raise ImageTooLargeError(f"{name}: image is {w}x{h} = {w * h / 1e6:.0f} megapixels, "
                                  f"above the {MAX_PIXELS / 1e6:.0f} MP limit")
+    if min(w, h) < MIN_SIDE:
+        raise ImageTooSmallError(f"{name}: image is {w}x{h} pixels; a page image needs at least {MIN_SIDE} pixels a side")
 
 
 def to_rgb(im: Image.Image) -> Image.Image:
