@@ -393,12 +393,13 @@ def visible_boxes(boxes: list, gap: int = 1) -> list[tuple]:
 def map_outputs(model, paths) -> list[dict]:
     """What the pipeline's map model says on each page (verdict, cells, model-size page, frame, and the fine boxes
     network's boxes when the model has one, run where the pipeline runs it: on the crops the map's boxes leave
-    uncovered with the shipped box settings): the raw material of `page_boxes`, kept so that box settings can be scored
-    without running the networks again."""
+    uncovered with the shipped box settings; and the grey boxes found by reading their code, `predict.code_extras`, as
+    the pipeline finds them): the raw material of `page_boxes`, kept so that box settings can be scored without
+    running the networks again."""
     import dataclasses
 
     from redactclf.ingest import iter_pages
-    from redactclf.predict import classify, fine_extras, page_boxes, resize_pages
+    from redactclf.predict import classify, code_extras, fine_extras, page_boxes, resize_pages
     net = model.boxes or model  # a page classifier's boxes come from its boxes model, on the pages it calls redacted
     judge = dataclasses.replace(model, boxes=None)
     out = []
@@ -408,10 +409,13 @@ def map_outputs(model, paths) -> list[dict]:
         out.append({"redacted": verdict == REDACTED, "cells": r.debug["cells"], "frame": r.frame_size,
                     "small": resize_pages([r.debug["image"]], net.input_size)[0]})
         o = out[-1]
+        render = lambda nums, size, path=path: dict(iter_pages(path, pages=set(nums), size=size))  # noqa: E731
         if model.fine is not None and o["redacted"]:
             found = page_boxes(o["cells"], o["small"], o["frame"], True, **net.box_params)
-            o["extra"] = fine_extras(model, [found], [o["cells"]], [o["small"]], [o["frame"]], [1],
-                                     lambda nums, size, path=path: dict(iter_pages(path, pages=set(nums), size=size)))[0]
+            o["extra"] = fine_extras(model, [found], [o["cells"]], [o["small"]], [o["frame"]], [1], render)[0]
+        if o["redacted"]:
+            found = page_boxes(o["cells"], o["small"], o["frame"], True, **net.box_params, extra=o.get("extra", ()))
+            o["extra"] = list(o.get("extra", [])) + code_extras([found], [o["small"]], [o["frame"]], [1], render)[0]
     return out
 
 

@@ -23,15 +23,16 @@ from .ingest import iter_pages, source_name
 
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
-           'FINE_MARGIN', 'FINE_ALIGN', 'FINE_OPENING', 'FINE_WHOLE', 'CODE_BOX_P', 'CODE_BOX_EVIDENCE', 'INLINE_BOX_P',
-           'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model',
-           'top_logits', 'page_probability', 'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows',
-           'map_mask', 'map_regions', 'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes',
-           'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized',
-           'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels',
-           'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop',
-           'fine_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras',
-           'with_fine_boxes', 'classify']
+           'FINE_MARGIN', 'FINE_ALIGN', 'FINE_OPENING', 'FINE_WHOLE', 'CODE_READ_SCORE', 'FILL_TOL', 'CODE_BOX_P',
+           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize',
+           'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
+           'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
+           'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes',
+           'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes',
+           'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects',
+           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_fills', 'coded_shapes',
+           'read_code_boxes', 'code_extras', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields',
+           'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -737,6 +738,98 @@ def fine_boxes(fine: Model, page: Image.Image, crops, frame_size) -> list[tuple]
     return [b for b in core_boxes(full, core, frame_size, **fine.fine_params)
             if not cut_by_crop(b, crops, fine.input_size, frame_size)]
 
+# %% ../nbs/07_predict.ipynb #0e65194c
+CODE_READ_SCORE = 0.9  # score of a box found by reading the code printed on it (`read_code_boxes`)
+FILL_TOL = 4  # grey levels within which two fills are one
+
+
+def fill_mode(lum: np.ndarray) -> tuple[int, float]:
+    """The commonest grey level of some pixels (`luminance` values) and the share of them within `FILL_TOL` of it."""
+    a = lum.ravel().astype(np.int64)
+    if a.size == 0:
+        return 0, 0.0
+    m = int(np.bincount(a, minlength=256).argmax())
+    return m, float((np.abs(a - m) <= FILL_TOL).mean())
+
+
+def grey_fills(lum: np.ndarray, boxes: list[dict], frame_size, paper: int, grey_min: int = 100,
+               flat: float = 0.8) -> list[int]:
+    """The fills of the flat grey boxes among `boxes` (records, frame pixels) on `lum` (the page at the map's size):
+    a box's commonest level when `flat` of the pixels inside its rim are at it, from `grey_min` (black fills are not looked for
+    again: logos, photos and bold type are black too) up to the paper's level."""
+    h, w = lum.shape
+    sx, sy = frame_size[0] / w, frame_size[1] / h
+    out = []
+    for b in boxes:
+        a = lum[int(b["y0"] / sy):math.ceil(b["y1"] / sy), int(b["x0"] / sx):math.ceil(b["x1"] / sx)]
+        m, share = fill_mode(a[1:-1, 1:-1] if min(a.shape) > 2 else a)  # inside its anti-aliased rim
+        if share >= flat and grey_min <= m < paper:
+            out.append(m)
+    return out
+
+
+def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 5, max_h: int = 40,
+                 fill: float = 0.9, ratio: float = 1.5, share: float = 0.15) -> list[tuple]:
+    """Frame-pixel rectangles (x0, y0, x1, y1) of the shapes on `small` (the page at the map's size) that may be boxes
+    of the page's own grey with a code printed over most of them, overlapping none of `boxes` (records, frame pixels):
+    darker than paper with their holes filled, `min_h` to `max_h` px tall (at `MAP_INPUT`'s height), at least `ratio`
+    times as wide, filling `fill` of their bounding box, off the page's edge, with `share` of their pixels or more at
+    the fill of a flat grey box found (`grey_fills`). Empty on a page without such a box."""
+    from redactclf.audit import _components
+    h, w = small.shape[:2]
+    s = h / MAP_INPUT[0]
+    lum = luminance(small)
+    paper = paper_level(lum)
+    fills = grey_fills(lum, boxes, frame_size or (w, h), paper)
+    if not fills:
+        return []
+    _, regions = _components(fill_holes(lum < paper))
+    sx, sy = (frame_size or (w, h))[0] / w, (frame_size or (w, h))[1] / h
+    out = []
+    for x0, y0, bw, bh, area in regions:
+        x1, y1 = x0 + bw, y0 + bh
+        if not (min_h * s <= bh <= max_h * s and bw >= ratio * bh and area >= fill * bw * bh):
+            continue
+        if x0 == 0 or y0 == 0 or x1 == w or y1 == h:
+            continue
+        level, _ = fill_mode(lum[y0:y1, x0:x1])
+        at = float((np.abs(lum[y0:y1, x0:x1] - level) <= FILL_TOL).mean())
+        if at >= share and min(abs(level - f) for f in fills) <= FILL_TOL:
+            out.append((float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy)))
+    return boxes_apart(out, box_xyxy(boxes))
+
+
+def read_code_boxes(page: np.ndarray, shapes: list[tuple], frame_size, engine: str | None = None) -> list[tuple]:
+    """The `shapes` (frame pixels) on `page` (RGB, the page at its frame's size or larger) that carry a label
+    (`audit.has_label`) in which OCR (`audit.ocr_text`) reads an exemption code, not a word code ("Referred"...), as
+    boxes (x0, y0, x1, y1, `CODE_READ_SCORE`). Empty without an OCR engine."""
+    from redactclf.audit import _WORD_CODES, _crop, find_codes, has_label, ocr_engines, ocr_text
+    engines = [engine] if engine else ocr_engines()[:1]
+    out = []
+    for box in shapes if engines else []:
+        px = _crop(page, box, frame_size, pad=1)
+        if has_label(px) and any(c not in _WORD_CODES for *_, c in find_codes(ocr_text(px, engines[0]), ocr=True)):
+            out.append((*box, CODE_READ_SCORE))
+    return out
+
+
+def code_extras(found: list[dict], small, frames, nums, rerender) -> list[list]:
+    """The code-read boxes (`read_code_boxes` of `coded_shapes`) of each of pages `nums` (`found`: their `page_boxes`
+    fields, `small`: the pages at the map's size); a page is rendered again at its frame's size only when it has a
+    shape to read."""
+    shapes = [coded_shapes(small[j], f["boxes"], frames[j]) for j, f in enumerate(found)]
+    out = []
+    for j, sh in enumerate(shapes):
+        page = rerender([nums[j]], tuple(frames[j])[::-1])[nums[j]] if sh else None
+        out.append(read_code_boxes(np.asarray(page.convert("RGB")), sh, frames[j]) if sh else [])
+    return out
+
+
+def with_code_boxes(found: list[dict], small, frames, nums, rerender) -> list[dict]:
+    """`found` (`page_boxes` fields of pages `nums`) with their code-read boxes (`code_extras`)."""
+    extras = code_extras(found, small, frames, nums, rerender)
+    return [with_extra(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
+
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
                   batch_size: int = 8, threshold: float = 0.5, max_pages: int | None = None,
@@ -840,8 +933,8 @@ def audit_fields(doc_audit, page: int, found: dict, frame) -> dict:
 def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, known: list | None = None) -> dict:
     """Boxes of the pages a page classifier calls redacted, from its boxes model (`Model.boxes`) run on those
     pages rendered again at the map's size, with its fine boxes network's (`Model.fine`, at its own size, on the crops
-    where the map sees more than its boxes cover) where they have none: {index in batch: (`page_boxes` fields, cell
-    probabilities)}. `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
+    where the map sees more than its boxes cover) where they have none, and the grey boxes it finds by reading their
+    code (`with_code_boxes`): {index in batch: (`page_boxes` fields, cell probabilities)}. `known`: each page's boxes known from the file (`page_boxes`' `known`)."""
     want = [i for i, r in enumerate(redacted) if r]
     if model.boxes is None or not want:
         return {}
@@ -854,6 +947,7 @@ def cascade_boxes(model: Model, batch: list, redacted: list[bool], rerender, kno
              for j, i in enumerate(want)]
     if model.fine is not None:
         found = with_fine_boxes(model, found, cells, small, frames, nums, rerender)
+    found = with_code_boxes(found, small, frames, nums, rerender)
     return {i: (found[j], cells[j]) for j, i in enumerate(want)}
 
 

@@ -14,7 +14,8 @@ Builds a collection of PDFs from synthetic pages, then times, for the shipped mo
 For a page classifier with a boxes model (the cascade of `export.add_boxes`), the network-only figure is
 the classifier on every page plus the map on the share of pages the batch called redacted, and the naive
 loop runs the map (fastai, fp32 also where the batch runs its INT8 copy, one page at a time, resized from the
-100-dpi render) on the pages the classifier calls redacted and draws their boxes (`page_boxes`), as the batch does. A fine boxes network in the cascade
+100-dpi render) on the pages the classifier calls redacted and draws their boxes (`page_boxes`, then the grey boxes read
+by their code, `with_code_boxes`), as the batch does. A fine boxes network in the cascade
 (`export.add_fine_boxes`) runs on the crops its map leaves uncovered (`predict.fine_crops`): the network-only
 figure counts its time on those crops (one thread, pages of the collection the classifier calls redacted), and the
 naive loop runs it on the same crops (its ONNX file: no fastai model of it is shipped).
@@ -96,7 +97,7 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
     from fastai.vision.core import PILImage
 
     from redactclf.ingest import iter_pages
-    from redactclf.predict import normalize, page_boxes, preprocess, resize_pages, with_fine_boxes
+    from redactclf.predict import normalize, page_boxes, preprocess, resize_pages, with_code_boxes, with_fine_boxes
     learn = load_learner(model.path.with_suffix(".pkl"), cpu=True)
     net = learn.model.eval()
     done, t = 0, time.perf_counter()
@@ -116,8 +117,10 @@ def naive_loop(files, model, n: int, predict: bool = True) -> float:
                     with torch.inference_mode():
                         cells = torch.sigmoid(boxes(torch.from_numpy(normalize(small)))[1][:, 0]).numpy()
                     found = page_boxes(cells[0], small[0], im.size, True, **model.boxes.box_params)
+                    again = lambda nums, size, im=im: {1: im if im.size == size[::-1] else im.resize(size[::-1])}  # noqa: E731
                     if model.fine is not None:
-                        with_fine_boxes(model, [found], cells, small, [im.size], [1], lambda nums, size, im=im: {1: im})
+                        found = with_fine_boxes(model, [found], cells, small, [im.size], [1], lambda nums, size, im=im: {1: im})[0]
+                    with_code_boxes([found], small, [im.size], [1], again)
                 done += 1
                 if done >= n:
                     return done / (time.perf_counter() - t)
