@@ -30,9 +30,9 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes',
            'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes',
            'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects',
-           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_fills', 'inside', 'coded_shapes',
-           'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence',
-           'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_fills', 'coded_shapes',
+           'read_code_boxes', 'code_extras', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields',
+           'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -768,22 +768,13 @@ def grey_fills(lum: np.ndarray, boxes: list[dict], frame_size, paper: int, grey_
     return out
 
 
-def inside(a, b, tol: float = 0) -> bool:
-    """Whether box `a` (x0, y0, x1, y1, ...) lies inside box `b`, within `tol`."""
-    return a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
-
-
 def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 5, max_h: int = 40,
                  fill: float = 0.9, ratio: float = 1.5, share: float = 0.15) -> list[tuple]:
     """Frame-pixel rectangles (x0, y0, x1, y1) of the shapes on `small` (the page at the map's size) that may be boxes
-    of the page's own grey with a code printed over most of them: darker than paper, opened with a 3x3 square (a box
-    comes away from the one-pixel lines of a table's cell, which then encloses nothing), with their holes filled, `min_h` to `max_h` px tall (at `MAP_INPUT`'s
-    height), at least `ratio` times as wide, filling `fill` of their bounding box, off the page's edge, with `share` of
-    their pixels or more at the fill of a flat grey box found (`grey_fills`), and such that every box of `boxes`
-    (records, frame pixels) overlapping one lies inside it (a piece of it the map found). Empty on a page without
-    such a box."""
-    import cv2
-
+    of the page's own grey with a code printed over most of them, overlapping none of `boxes` (records, frame pixels):
+    darker than paper with their holes filled, `min_h` to `max_h` px tall (at `MAP_INPUT`'s height), at least `ratio`
+    times as wide, filling `fill` of their bounding box, off the page's edge, with `share` of their pixels or more at
+    the fill of a flat grey box found (`grey_fills`). Empty on a page without such a box."""
     from redactclf.audit import _components
     h, w = small.shape[:2]
     s = h / MAP_INPUT[0]
@@ -792,10 +783,9 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
     fills = grey_fills(lum, boxes, frame_size or (w, h), paper)
     if not fills:
         return []
-    dark = cv2.morphologyEx((lum < paper).view(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
-    _, regions = _components(fill_holes(dark))
+    _, regions = _components(fill_holes(lum < paper))
     sx, sy = (frame_size or (w, h))[0] / w, (frame_size or (w, h))[1] / h
-    have, out = box_xyxy(boxes), []
+    out = []
     for x0, y0, bw, bh, area in regions:
         x1, y1 = x0 + bw, y0 + bh
         if not (min_h * s <= bh <= max_h * s and bw >= ratio * bh and area >= fill * bw * bh):
@@ -804,13 +794,9 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
             continue
         level, _ = fill_mode(lum[y0:y1, x0:x1])
         at = float((np.abs(lum[y0:y1, x0:x1] - level) <= FILL_TOL).mean())
-        if at < share or min(abs(level - f) for f in fills) > FILL_TOL:
-            continue
-        r = (float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy))
-        over = [b for b in have if b[0] < r[2] and r[0] < b[2] and b[1] < r[3] and r[1] < b[3]]
-        if all(inside(b, r, 1.5 * sx) for b in over) and not any(inside(r, b, 1.5 * sx) for b in over):
-            out.append(r)
-    return out
+        if at >= share and min(abs(level - f) for f in fills) <= FILL_TOL:
+            out.append((float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy)))
+    return boxes_apart(out, box_xyxy(boxes))
 
 
 def read_code_boxes(page: np.ndarray, shapes: list[tuple], frame_size, engine: str | None = None) -> list[tuple]:
@@ -839,19 +825,10 @@ def code_extras(found: list[dict], small, frames, nums, rerender) -> list[list]:
     return out
 
 
-def with_read_boxes(boxes: list[dict], read: list[tuple], small: np.ndarray, frame_size) -> dict:
-    """`page_boxes` fields of a page with `boxes` (records, frame pixels) and its code-read boxes `read` (x0, y0, x1, y1,
-    score), each in place of the boxes lying inside it (the map's pieces of it); the shares are of the boxes' union."""
-    tol = 1.5 * frame_size[0] / small.shape[1]
-    kept = [b for b in boxes if not any(inside(box_xyxy([b])[0], r, tol) for r in read)]
-    out = kept + [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": s} for x0, y0, x1, y1, s in read]
-    return {"boxes": out, **box_shares(out, small, frame_size)}
-
-
 def with_code_boxes(found: list[dict], small, frames, nums, rerender) -> list[dict]:
-    """`found` (`page_boxes` fields of pages `nums`) with their code-read boxes (`code_extras`, `with_read_boxes`)."""
+    """`found` (`page_boxes` fields of pages `nums`) with their code-read boxes (`code_extras`)."""
     extras = code_extras(found, small, frames, nums, rerender)
-    return [with_read_boxes(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
+    return [with_extra(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
 
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
