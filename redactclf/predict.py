@@ -780,11 +780,12 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
     s = h / MAP_INPUT[0]
     lum = luminance(small)
     paper = paper_level(lum)
-    fills = grey_fills(lum, boxes, frame_size or (w, h), paper)
+    frame = frame_size or (w, h)
+    fills = grey_fills(lum, boxes, frame, paper)
     if not fills:
         return []
     _, regions = _components(fill_holes(lum < paper))
-    sx, sy = (frame_size or (w, h))[0] / w, (frame_size or (w, h))[1] / h
+    sx, sy = frame[0] / w, frame[1] / h
     out = []
     for x0, y0, bw, bh, area in regions:
         x1, y1 = x0 + bw, y0 + bh
@@ -792,8 +793,7 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
             continue
         if x0 == 0 or y0 == 0 or x1 == w or y1 == h:
             continue
-        level, _ = fill_mode(lum[y0:y1, x0:x1])
-        at = float((np.abs(lum[y0:y1, x0:x1] - level) <= FILL_TOL).mean())
+        level, at = fill_mode(lum[y0:y1, x0:x1])
         if at >= share and min(abs(level - f) for f in fills) <= FILL_TOL:
             out.append((float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy)))
     return boxes_apart(out, box_xyxy(boxes))
