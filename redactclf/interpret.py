@@ -393,8 +393,8 @@ def visible_boxes(boxes: list, gap: int = 1) -> list[tuple]:
 def map_outputs(model, paths) -> list[dict]:
     """What the pipeline's map model says on each page (verdict, cells, model-size page, frame, and the fine boxes
     network's boxes when the model has one, run where the pipeline runs it: on the crops the map's boxes leave
-    uncovered with the shipped box settings; and the grey boxes found by reading their code, `predict.code_extras`, as
-    the pipeline finds them): the raw material of `page_boxes`, kept so that box settings can be scored without
+    uncovered with the shipped box settings; and, as `read`, the grey boxes found by reading their code,
+    `predict.code_extras`, as the pipeline finds them): the raw material of `page_boxes`, kept so that box settings can be scored without
     running the networks again."""
     import dataclasses
 
@@ -415,7 +415,7 @@ def map_outputs(model, paths) -> list[dict]:
             o["extra"] = fine_extras(model, [found], [o["cells"]], [o["small"]], [o["frame"]], [1], render)[0]
         if o["redacted"]:
             found = page_boxes(o["cells"], o["small"], o["frame"], True, **net.box_params, extra=o.get("extra", ()))
-            o["extra"] = list(o.get("extra", [])) + code_extras([found], [o["small"]], [o["frame"]], [1], render)[0]
+            o["read"] = code_extras([found], [o["small"]], [o["frame"]], [1], render)[0]
     return out
 
 
@@ -425,13 +425,15 @@ def box_scores(model, paths, min_h: int = 10, min_iou: float = 0.5, params: dict
     true one of any height at `min_iou`) and redacted-share error, on synthetic pages; `visible_recall`: the
     recall of the redactions the pages show (`visible_boxes`: boxes that touch merged, at least `min_h` tall),
     with the model's box settings (or `params`); `outputs` of `map_outputs` save running the model again."""
-    from redactclf.predict import page_boxes
+    from redactclf.predict import page_boxes, with_read_boxes
     outputs = outputs or map_outputs(model, paths)
     params = params or (model.boxes or model).box_params
     overlaps, heights, errors, hits, seen = [], [], [], [], []
     for path, o in zip(paths, outputs):
         meta = json.loads(Path(path).with_suffix(".json").read_text())
         r = page_boxes(o["cells"], o["small"], o["frame"], o["redacted"], **params, extra=o.get("extra", ()))
+        if o.get("read"):
+            r = with_read_boxes(r["boxes"], o["read"], o["small"], o["frame"])
         pred = [(b["x0"], b["y0"], b["x1"], b["y1"]) for b in r["boxes"]]
         boxes = [red["box"] for red in meta["redactions"]]
         hits += [best_iou(p, boxes) >= min_iou for p in pred]

@@ -30,9 +30,10 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes',
            'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes',
            'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects',
-           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_fills', 'coded_shapes',
-           'read_code_boxes', 'code_extras', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields',
-           'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grey_fills',
+           'grown_greys', 'inside', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes',
+           'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops',
+           'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -752,29 +753,68 @@ def fill_mode(lum: np.ndarray) -> tuple[int, float]:
     return m, float((np.abs(a - m) <= FILL_TOL).mean())
 
 
-def grey_fills(lum: np.ndarray, boxes: list[dict], frame_size, paper: int, grey_min: int = 100,
-               flat: float = 0.8) -> list[int]:
-    """The fills of the flat grey boxes among `boxes` (records, frame pixels) on `lum` (the page at the map's size):
-    a box's commonest level when `flat` of the pixels inside its rim are at it, from `grey_min` (black fills are not looked for
-    again: logos, photos and bold type are black too) up to the paper's level."""
+def grey_boxes(lum: np.ndarray, boxes: list[dict], frame_size, paper: int, grey_min: int = 100,
+               flat: float = 0.8) -> list[tuple]:
+    """The flat grey boxes among `boxes` (records, frame pixels) on `lum` (the page at the map's size), as (x0, y0, x1,
+    y1 in `lum`'s pixels, fill): a box's fill is its commonest level, and it is flat when `flat` of the pixels inside
+    its rim are at it, from `grey_min` (black fills are not looked for again: logos, photos and bold type are black
+    too) up to the paper's level."""
     h, w = lum.shape
     sx, sy = frame_size[0] / w, frame_size[1] / h
     out = []
     for b in boxes:
-        a = lum[int(b["y0"] / sy):math.ceil(b["y1"] / sy), int(b["x0"] / sx):math.ceil(b["x1"] / sx)]
+        r = (int(b["x0"] / sx), int(b["y0"] / sy), math.ceil(b["x1"] / sx), math.ceil(b["y1"] / sy))
+        a = lum[r[1]:r[3], r[0]:r[2]]
         m, share = fill_mode(a[1:-1, 1:-1] if min(a.shape) > 2 else a)  # inside its anti-aliased rim
         if share >= flat and grey_min <= m < paper:
-            out.append(m)
+            out.append((*r, m))
     return out
+
+
+def grey_fills(lum: np.ndarray, boxes: list[dict], frame_size, paper: int) -> list[int]:
+    """The fills of the flat grey boxes among `boxes` (`grey_boxes`)."""
+    return [b[4] for b in grey_boxes(lum, boxes, frame_size, paper)]
+
+
+def grown_greys(lum: np.ndarray, boxes: list[dict], frame_size, paper: int) -> list[tuple]:
+    """The flat grey boxes among `boxes` (`grey_boxes`) that grow along their line (`grow_along`), grown, in frame
+    pixels."""
+    sx, sy = frame_size[0] / lum.shape[1], frame_size[1] / lum.shape[0]
+    grown = [grow_along(lum, b[:4], paper) for b in grey_boxes(lum, boxes, frame_size, paper)]
+    return [(float(g[0] * sx), float(g[1] * sy), float(g[2] * sx), float(g[3] * sy)) for g in grown if g]
+
+
+def inside(a, b, tol: float = 0) -> bool:
+    """Whether box `a` (x0, y0, x1, y1, ...) lies inside box `b`, within `tol`."""
+    return a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
+
+
+def grow_along(lum: np.ndarray, box: tuple, paper: int, papery: float = 0.2, min_px: int = 2) -> tuple | None:
+    """Box `box` (x0, y0, x1, y1, pixels of `lum`) grown left and right over the columns of its rows (inside its rim)
+    that are not paper (at most `papery` of their pixels at the paper's level or lighter): the rest of a grey box
+    whose printed code split the fill the map found. None when it grows by fewer than `min_px` pixels."""
+    x0, y0, x1, y1 = box
+    rows = lum[y0 + 1:y1 - 1] if y1 - y0 > 2 else lum[y0:y1]
+    inked = (rows < paper).mean(axis=0) >= 1 - papery
+    a, b = x0, x1
+    while a > 0 and inked[a - 1]:
+        a -= 1
+    while b < lum.shape[1] and inked[b]:
+        b += 1
+    return (a, y0, b, y1) if (x0 - a) + (b - x1) >= min_px and a > 0 and b < lum.shape[1] else None
 
 
 def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 5, max_h: int = 40,
                  fill: float = 0.9, ratio: float = 1.5, share: float = 0.15) -> list[tuple]:
     """Frame-pixel rectangles (x0, y0, x1, y1) of the shapes on `small` (the page at the map's size) that may be boxes
-    of the page's own grey with a code printed over most of them, overlapping none of `boxes` (records, frame pixels):
-    darker than paper with their holes filled, `min_h` to `max_h` px tall (at `MAP_INPUT`'s height), at least `ratio`
-    times as wide, filling `fill` of their bounding box, off the page's edge, with `share` of their pixels or more at
-    the fill of a flat grey box found (`grey_fills`). Empty on a page without such a box."""
+    of the page's own grey with a code printed over most of them: darker than paper, opened with a 3x3 square (a box
+    comes away from the one-pixel lines of a table's cell) before their holes are filled, `min_h` to `max_h` px tall (at
+    `MAP_INPUT`'s height), at least `ratio` times as wide, filling `fill` of their bounding box, off the page's edge,
+    with `share` of their pixels or more at the fill of a flat grey box found (`grey_fills`), overlapping none of
+    `boxes` (records, frame pixels); and each flat grey box found, grown along its line (`grow_along`). Empty on a page
+    without such a box."""
+    import cv2
+
     from redactclf.audit import _components
     h, w = small.shape[:2]
     s = h / MAP_INPUT[0]
@@ -784,9 +824,10 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
     fills = grey_fills(lum, boxes, frame, paper)
     if not fills:
         return []
-    _, regions = _components(fill_holes(lum < paper))
+    dark = cv2.morphologyEx((lum < paper).view(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    _, regions = _components(fill_holes(dark))
     sx, sy = frame[0] / w, frame[1] / h
-    out = []
+    have, out = box_xyxy(boxes), []
     for x0, y0, bw, bh, area in regions:
         x1, y1 = x0 + bw, y0 + bh
         if not (min_h * s <= bh <= max_h * s and bw >= ratio * bh and area >= fill * bw * bh):
@@ -794,9 +835,10 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
         if x0 == 0 or y0 == 0 or x1 == w or y1 == h:
             continue
         level, at = fill_mode(lum[y0:y1, x0:x1])
-        if at >= share and min(abs(level - f) for f in fills) <= FILL_TOL:
-            out.append((float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy)))
-    return boxes_apart(out, box_xyxy(boxes))
+        if at < share or min(abs(level - f) for f in fills) > FILL_TOL:
+            continue
+        out.append((float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy)))
+    return boxes_apart(out, have) + grown_greys(lum, boxes, frame, paper)
 
 
 def read_code_boxes(page: np.ndarray, shapes: list[tuple], frame_size, engine: str | None = None) -> list[tuple]:
@@ -825,10 +867,19 @@ def code_extras(found: list[dict], small, frames, nums, rerender) -> list[list]:
     return out
 
 
+def with_read_boxes(boxes: list[dict], read: list[tuple], small: np.ndarray, frame_size) -> dict:
+    """`page_boxes` fields of a page with `boxes` (records, frame pixels) and its code-read boxes `read` (x0, y0, x1, y1,
+    score), each in place of the boxes lying inside it (the map's pieces of it); the shares are of the boxes' union."""
+    tol = 1.5 * frame_size[0] / small.shape[1]
+    kept = [b for b in boxes if not any(inside(box_xyxy([b])[0], r, tol) for r in read)]
+    out = kept + [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": s} for x0, y0, x1, y1, s in read]
+    return {"boxes": out, **box_shares(out, small, frame_size)}
+
+
 def with_code_boxes(found: list[dict], small, frames, nums, rerender) -> list[dict]:
-    """`found` (`page_boxes` fields of pages `nums`) with their code-read boxes (`code_extras`)."""
+    """`found` (`page_boxes` fields of pages `nums`) with their code-read boxes (`code_extras`, `with_read_boxes`)."""
     extras = code_extras(found, small, frames, nums, rerender)
-    return [with_extra(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
+    return [with_read_boxes(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
 
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
