@@ -780,8 +780,9 @@ def grown_greys(lum: np.ndarray, boxes: list[dict], frame_size, paper: int) -> l
     """The flat grey boxes among `boxes` (`grey_boxes`) that grow along their line (`grow_along`), grown, in frame
     pixels."""
     sx, sy = frame_size[0] / lum.shape[1], frame_size[1] / lum.shape[0]
-    min_px = round(8 * lum.shape[0] / MAP_INPUT[0])
-    grown = [grow_along(lum, b[:4], paper, b[4], min_px=min_px) for b in grey_boxes(lum, boxes, frame_size, paper)]
+    s = lum.shape[0] / MAP_INPUT[0]
+    grown = [grow_along(lum, b[:4], paper, b[4], min_px=round(8 * s), printed=round(20 * s * s))
+             for b in grey_boxes(lum, boxes, frame_size, paper)]
     return [(float(g[0] * sx), float(g[1] * sy), float(g[2] * sx), float(g[3] * sy)) for g in grown if g]
 
 
@@ -791,12 +792,13 @@ def inside(a, b, tol: float = 0) -> bool:
 
 
 def grow_along(lum: np.ndarray, box: tuple, paper: int, fill: int, papery: float = 0.2, min_px: int = 8,
-               share: float = 0.15) -> tuple | None:
+               share: float = 0.15, printed: int = 20) -> tuple | None:
     """Box `box` (x0, y0, x1, y1, pixels of `lum`) of grey `fill` grown left and right over the columns of its rows
     (inside its rim) that are not paper (at most `papery` of their pixels at the paper's level or lighter): the rest of
     a grey box whose printed code split the fill the map found. None unless it grows by `min_px` or more on one side
-    (an anti-aliased rim grows by one or two) into columns with `share` of their pixels or more at `fill` (print on
-    the same grey), or when it runs into the page's edge."""
+    (an anti-aliased rim grows by one or two) into columns with `share` of their pixels or more at `fill`, and
+    and `printed` pixels or more of the grown box 40 levels darker (print on the same grey, where a code may be
+    read), or when it runs into the page's edge."""
     x0, y0, x1, y1 = box
     rows = lum[y0 + 1:y1 - 1] if y1 - y0 > 2 else lum[y0:y1]
     inked = (rows < paper).mean(axis=0) >= 1 - papery
@@ -807,8 +809,10 @@ def grow_along(lum: np.ndarray, box: tuple, paper: int, fill: int, papery: float
         b += 1
     if max(x0 - a, b - x1) < min_px or a == 0 or b == lum.shape[1]:
         return None
-    added = np.concatenate([rows[:, a:x0], rows[:, x1:b]], axis=1)
-    return (a, y0, b, y1) if (np.abs(added.astype(int) - fill) <= FILL_TOL).mean() >= share else None
+    added = np.concatenate([rows[:, a:x0], rows[:, x1:b]], axis=1).astype(int)
+    if (np.abs(added - fill) <= FILL_TOL).mean() < share or (rows[:, a:b] < fill - 40).sum() < printed:
+        return None
+    return (a, y0, b, y1)
 
 
 def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 5, max_h: int = 40,
