@@ -28,12 +28,12 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
            'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes',
-           'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'boxes_apart', 'page_boxes',
-           'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects',
-           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grey_fills',
-           'grown_greys', 'inside', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes',
-           'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops',
-           'fine_extras', 'with_fine_boxes', 'classify']
+           'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'ink_share',
+           'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels',
+           'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop',
+           'fine_boxes', 'fill_mode', 'grey_boxes', 'grey_fills', 'grown_greys', 'inside', 'grow_along', 'coded_shapes',
+           'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence',
+           'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -539,6 +539,44 @@ def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
     return [a for a in boxes if not (a[3] - a[1] < max_h and any(inside(a, b) for b in boxes))]
 
 
+def ink_share(lum: np.ndarray, box, bright: int, dark: int = 30) -> float:
+    """The share of the pixels of `box` (x0, y0, x1, y1, ... in `lum`'s pixels) more than `dark` levels under `bright`
+    (the page's paper)."""
+    a = lum[int(box[1]):math.ceil(box[3]), int(box[0]):math.ceil(box[2])]
+    return float((a < bright - dark).mean()) if a.size else 0.0
+
+
+def in_printed_frame(lum: np.ndarray, box, bright: int, dark: int = 30, min_px: int = 10) -> bool:
+    """Whether the paper under `box` (`lum`'s pixels) is enclosed by a frame (it does not reach the page's edge) that
+    holds print (`min_px` dark pixels or more inside it): the inside of a white outlined box carrying its code, as
+    against the blank inside of an empty form field or the open paper of a page."""
+    import cv2
+    light = lum >= bright - dark
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(light.view(np.uint8), connectivity=4)
+    x0, y0, x1, y1 = int(box[0]), int(box[1]), math.ceil(box[2]), math.ceil(box[3])
+    under = labels[y0:y1, x0:x1][light[y0:y1, x0:x1]]
+    if not under.size:
+        return False
+    k = int(np.bincount(under).argmax())
+    x, y, w, h = stats[k, :4]
+    if x == 0 or y == 0 or x + w == lum.shape[1] or y + h == lum.shape[0]:
+        return False
+    paper = labels[y:y + h, x:x + w] == k
+    return int(fill_holes(paper).sum() - paper.sum()) >= min_px
+
+
+def drop_blank(boxes: list, lum: np.ndarray, ink: float = 0.05, dark: int = 30, bright_min: int = 128,
+               min_px: int = 10) -> list:
+    """`boxes` (x0, y0, x1, y1, ... in `lum`'s pixels) less those over blank paper: under `ink` of their pixels
+    inked (`ink_share`, paper taken as the page's 90th grey percentile) and not inside a printed frame
+    (`in_printed_frame`). A redaction hides something, so it shows. Nothing is dropped on a dark page (paper under
+    `bright_min`), where paper is no reference."""
+    bright = int(np.percentile(lum, 90)) if boxes else 0
+    if bright < bright_min:
+        return boxes
+    return [b for b in boxes if ink_share(lum, b, bright, dark) >= ink or in_printed_frame(lum, b, bright, dark, min_px)]
+
+
 def boxes_apart(extra, boxes) -> list:
     """The boxes of `extra` that overlap none of `boxes` (each (x0, y0, x1, y1, ...))."""
     apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # noqa: E731
@@ -553,7 +591,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
-    inside a larger box (`drop_inner_pieces`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
+    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `extra`: boxes
     (x0, y0, x1, y1, score, frame pixels) from another stage (`core_boxes`), each kept where it overlaps no other box. `cells` may
     be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's
@@ -577,6 +615,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
                              min_area=round(12 * s * s), min_h=round(3 * s))
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
+    regions = drop_blank(regions, luminance(small), min_px=round(10 * s * s))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
