@@ -835,8 +835,8 @@ def grow_along(lum: np.ndarray, box: tuple, paper: int, fill: int, papery: float
     """Box `box` (x0, y0, x1, y1, pixels of `lum`) of grey `fill` grown left and right over the columns of its rows
     (inside its rim) that are not paper (at most `papery` of their pixels at the paper's level or lighter): the rest of
     a grey box whose printed code split the fill the map found. None unless it grows by `min_px` or more on one side
-    (an anti-aliased rim grows by one or two) into columns with `share` of their pixels or more at `fill`, and
-    and `printed` pixels or more of the grown box 40 levels darker (print on the same grey, where a code may be
+    (an anti-aliased rim grows by one or two) into columns with `share` of their pixels or more at `fill`, with
+    `printed` pixels or more of the grown box 40 levels darker (print on the same grey, where a code may be
     read), or when it runs into the page's edge."""
     x0, y0, x1, y1 = box
     rows = lum[y0 + 1:y1 - 1] if y1 - y0 > 2 else lum[y0:y1]
