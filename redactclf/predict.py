@@ -571,7 +571,7 @@ def drop_blank(boxes: list, lum: np.ndarray, ink: float = 0.05, dark: int = 30, 
     inked (`ink_share`, paper taken as the page's 90th grey percentile) and not inside a printed frame
     (`in_printed_frame`). A redaction hides something, so it shows. Nothing is dropped on a dark page (paper under
     `bright_min`), where paper is no reference."""
-    bright = int(np.percentile(lum, 90)) if boxes else 0
+    bright = int(sorted_quantiles(np.bincount(lum.ravel(), minlength=256), 90)) if boxes else 0  # np.percentile, faster
     if bright < bright_min:
         return boxes
     return [b for b in boxes if ink_share(lum, b, bright, dark) >= ink or in_printed_frame(lum, b, bright, dark, min_px)]
