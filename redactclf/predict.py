@@ -28,10 +28,10 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
            'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes',
-           'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'drop_inner_pieces', 'ink_share',
-           'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels',
-           'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop',
-           'fine_boxes', 'fill_mode', 'grey_boxes', 'grey_fills', 'grown_greys', 'inside', 'grow_along', 'coded_shapes',
+           'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'drop_inner_pieces', 'ink_share',
+           'paper_regions', 'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra',
+           'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps',
+           'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along', 'coded_shapes',
            'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence',
            'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
@@ -529,14 +529,18 @@ def rule_thin(box, rule_px: int = 4) -> bool:
     return min(box[2] - box[0], box[3] - box[1]) < rule_px
 
 
+def inside(a, b, tol: float = 0) -> bool:
+    """Whether box `a` (x0, y0, x1, y1, ...) lies inside box `b`, within `tol`."""
+    return a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
+
+
 def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
     """`boxes` [(x0, y0, x1, y1, ...)] less the pieces shorter than `max_h` px lying inside a larger box (within `tol`
     px): bits of a box's printed label, which add nothing to the box around it. A taller box inside another stays:
     a real box inside a dark screenshot the map also marks."""
-    def inside(a, b):
-        return (a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
-                and (a[2] - a[0]) * (a[3] - a[1]) < (b[2] - b[0]) * (b[3] - b[1]))
-    return [a for a in boxes if not (a[3] - a[1] < max_h and any(inside(a, b) for b in boxes))]
+    def smaller_inside(a, b):
+        return inside(a, b, tol) and (a[2] - a[0]) * (a[3] - a[1]) < (b[2] - b[0]) * (b[3] - b[1])
+    return [a for a in boxes if not (a[3] - a[1] < max_h and any(smaller_inside(a, b) for b in boxes))]
 
 
 def ink_share(lum: np.ndarray, box, bright: int, dark: int = 30) -> float:
@@ -546,20 +550,27 @@ def ink_share(lum: np.ndarray, box, bright: int, dark: int = 30) -> float:
     return float((a < bright - dark).mean()) if a.size else 0.0
 
 
-def in_printed_frame(lum: np.ndarray, box, bright: int, dark: int = 30, min_px: int = 10) -> bool:
-    """Whether the paper under `box` (`lum`'s pixels) is enclosed by a frame (it does not reach the page's edge) that
-    holds print (`min_px` dark pixels or more inside it): the inside of a white outlined box carrying its code, as
-    against the blank inside of an empty form field or the open paper of a page."""
+def paper_regions(lum: np.ndarray, bright: int, dark: int = 30) -> tuple:
+    """(paper mask, labels, stats) of the 4-connected regions of paper (no more than `dark` levels under `bright`) of
+    a page's luminance (`cv2.connectedComponentsWithStats`)."""
     import cv2
     light = lum >= bright - dark
     _, labels, stats, _ = cv2.connectedComponentsWithStats(light.view(np.uint8), connectivity=4)
+    return light, labels, stats
+
+
+def in_printed_frame(regions: tuple, box, min_px: int = 10) -> bool:
+    """Whether the paper under `box` (pixels of the page of `regions`, its `paper_regions`) is enclosed by a frame (it
+    does not reach the page's edge) that holds print (`min_px` dark pixels or more inside it): the inside of a white
+    outlined box carrying its code, as against the blank inside of an empty form field or the open paper of a page."""
+    light, labels, stats = regions
     x0, y0, x1, y1 = int(box[0]), int(box[1]), math.ceil(box[2]), math.ceil(box[3])
     under = labels[y0:y1, x0:x1][light[y0:y1, x0:x1]]
     if not under.size:
         return False
     k = int(np.bincount(under).argmax())
     x, y, w, h = stats[k, :4]
-    if x == 0 or y == 0 or x + w == lum.shape[1] or y + h == lum.shape[0]:
+    if x == 0 or y == 0 or x + w == labels.shape[1] or y + h == labels.shape[0]:
         return False
     paper = labels[y:y + h, x:x + w] == k
     return int(fill_holes(paper).sum() - paper.sum()) >= min_px
@@ -570,11 +581,13 @@ def drop_blank(boxes: list, lum: np.ndarray, ink: float = 0.05, dark: int = 30, 
     """`boxes` (x0, y0, x1, y1, ... in `lum`'s pixels) less those over blank paper: under `ink` of their pixels
     inked (`ink_share`, paper taken as the page's 90th grey percentile) and not inside a printed frame
     (`in_printed_frame`). A redaction hides something, so it shows. Nothing is dropped on a dark page (paper under
-    `bright_min`), where paper is no reference."""
+    `bright_min`), where paper is no reference. The page's paper regions are found once, and only if a box is blank."""
     bright = int(sorted_quantiles(np.bincount(lum.ravel(), minlength=256), 90)) if boxes else 0  # np.percentile, faster
     if bright < bright_min:
         return boxes
-    return [b for b in boxes if ink_share(lum, b, bright, dark) >= ink or in_printed_frame(lum, b, bright, dark, min_px)]
+    blank = [ink_share(lum, b, bright, dark) < ink for b in boxes]
+    regions = paper_regions(lum, bright, dark) if any(blank) else None
+    return [b for b, bl in zip(boxes, blank) if not bl or in_printed_frame(regions, b, min_px)]
 
 
 def boxes_apart(extra, boxes) -> list:
@@ -810,24 +823,13 @@ def grey_boxes(lum: np.ndarray, boxes: list[dict], frame_size, paper: int, grey_
     return out
 
 
-def grey_fills(lum: np.ndarray, boxes: list[dict], frame_size, paper: int) -> list[int]:
-    """The fills of the flat grey boxes among `boxes` (`grey_boxes`)."""
-    return [b[4] for b in grey_boxes(lum, boxes, frame_size, paper)]
-
-
-def grown_greys(lum: np.ndarray, boxes: list[dict], frame_size, paper: int) -> list[tuple]:
-    """The flat grey boxes among `boxes` (`grey_boxes`) that grow along their line (`grow_along`), grown, in frame
+def grown_greys(lum: np.ndarray, greys: list[tuple], frame_size, paper: int) -> list[tuple]:
+    """The flat grey boxes `greys` (`grey_boxes` of a page) that grow along their line (`grow_along`), grown, in frame
     pixels."""
     sx, sy = frame_size[0] / lum.shape[1], frame_size[1] / lum.shape[0]
     s = lum.shape[0] / MAP_INPUT[0]
-    grown = [grow_along(lum, b[:4], paper, b[4], min_px=round(8 * s), printed=round(20 * s * s))
-             for b in grey_boxes(lum, boxes, frame_size, paper)]
+    grown = [grow_along(lum, b[:4], paper, b[4], min_px=round(8 * s), printed=round(20 * s * s)) for b in greys]
     return [(float(g[0] * sx), float(g[1] * sy), float(g[2] * sx), float(g[3] * sy)) for g in grown if g]
-
-
-def inside(a, b, tol: float = 0) -> bool:
-    """Whether box `a` (x0, y0, x1, y1, ...) lies inside box `b`, within `tol`."""
-    return a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
 
 
 def grow_along(lum: np.ndarray, box: tuple, paper: int, fill: int, papery: float = 0.2, min_px: int = 8,
@@ -860,7 +862,7 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
     of the page's own grey with a code printed over most of them: darker than paper, opened with a 3x3 square (a box
     comes away from the one-pixel lines of a table's cell) before their holes are filled, `min_h` to `max_h` px tall (at
     `MAP_INPUT`'s height), at least `ratio` times as wide, filling `fill` of their bounding box, off the page's edge,
-    with `share` of their pixels or more at the fill of a flat grey box found (`grey_fills`), overlapping none of
+    with `share` of their pixels or more at the fill of a flat grey box found (`grey_boxes`), overlapping none of
     `boxes` (records, frame pixels); and each flat grey box found, grown along its line (`grow_along`). Empty on a page
     without such a box."""
     import cv2
@@ -871,13 +873,14 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
     lum = luminance(small)
     paper = paper_level(lum)
     frame = frame_size or (w, h)
-    fills = grey_fills(lum, boxes, frame, paper)
+    greys = grey_boxes(lum, boxes, frame, paper)
+    fills = [g[4] for g in greys]
     if not fills:
         return []
     dark = cv2.morphologyEx((lum < paper).view(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
     _, regions = _components(fill_holes(dark))
     sx, sy = frame[0] / w, frame[1] / h
-    have, out = box_xyxy(boxes), []
+    out = []
     for x0, y0, bw, bh, area in regions:
         x1, y1 = x0 + bw, y0 + bh
         if not (min_h * s <= bh <= max_h * s and bw >= ratio * bh and area >= fill * bw * bh):
@@ -888,7 +891,7 @@ def coded_shapes(small: np.ndarray, boxes: list[dict], frame_size, min_h: int = 
         if at < share or min(abs(level - f) for f in fills) > FILL_TOL:
             continue
         out.append((float(x0 * sx), float(y0 * sy), float(x1 * sx), float(y1 * sy)))
-    return boxes_apart(out, have) + grown_greys(lum, boxes, frame, paper)
+    return boxes_apart(out, box_xyxy(boxes)) + grown_greys(lum, greys, frame, paper)
 
 
 def read_code_boxes(page: np.ndarray, shapes: list[tuple], frame_size, engine: str | None = None) -> list[tuple]:
