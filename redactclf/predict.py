@@ -27,13 +27,13 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize',
            'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
            'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
-           'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'filled_shapes', 'grow_shape', 'unique_boxes',
-           'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'drop_inner_pieces', 'ink_share',
-           'paper_regions', 'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra',
-           'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps',
-           'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along', 'coded_shapes',
-           'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence',
-           'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
+           'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'drop_inner_pieces',
+           'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy',
+           'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops',
+           'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along',
+           'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify',
+           'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -427,19 +427,53 @@ def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
     return int(min(most, np.bincount(luminance(img).ravel(), minlength=256).argmax() - grain))
 
 
-def filled_shapes(lum: np.ndarray, paper: int, crop, min_area: int = 12, min_fill: float = 0.5, min_h: int = 3) -> list:
+def stair_boxes(shape: np.ndarray, step: int, min_rows: int, q: float = 10) -> list[tuple]:
+    """Boxes (x0, y0, x1, y1, pixels of `shape`) of the row bands of a filled shape (a boolean mask, its bounding box),
+    cut where its left or right edge jumps by more than `step` px from one row to the next: the lines of a redaction
+    that starts or ends mid-line. A band shorter than `min_rows` joins the band before it (the first band, the next
+    one); a band's box runs from the `q`th percentile of its rows' left edges to the (100 - `q`)th of their right
+    edges, so a stray row of print touching the shape does not widen it."""
+    w = shape.shape[1]
+    filled = shape.any(1)
+    left, right = shape.argmax(1), w - shape[:, ::-1].argmax(1)
+    jumps = ((np.abs(np.diff(left)) > step) | (np.abs(np.diff(right)) > step)) & filled[1:] & filled[:-1]
+    cuts = [0, *(np.flatnonzero(jumps) + 1).tolist(), len(shape)]
+    bands: list = []
+    for a, b in zip(cuts, cuts[1:]):
+        if bands and (b - a < min_rows or bands[-1][1] - bands[-1][0] < min_rows):
+            bands[-1][1] = b
+        else:
+            bands.append([a, b])
+    out = []
+    for a, b in bands:
+        rows = np.flatnonzero(filled[a:b]) + a
+        if len(rows):
+            out.append((int(np.percentile(left[rows], q)), a, int(np.percentile(right[rows], 100 - q)), b))
+    return out
+
+
+def filled_shapes(lum: np.ndarray, paper: int, crop, min_area: int = 12, min_fill: float = 0.5, min_h: int = 3,
+                  stair_fill: float = 0.85) -> list:
     """The box-like filled shapes (x0, y0, x1, y1) in `crop` (X0, Y0, X1, Y1) of a page's luminance: `ink_fill`
     with holes (a box's printed code) filled, at least `min_area` pixels, `min_h` tall and `min_fill` of their
-    bounding box."""
+    bounding box. A shape filling less than `stair_fill` of its box is cut into its lines (`stair_boxes`, at
+    `MAP_INPUT`'s scale: a jump of more than 6 px and a fifth of the shape's width, bands of a line of type, 8 px, or more)."""
     from scipy import ndimage
     X0, Y0, X1, Y1 = crop
+    s = lum.shape[0] / MAP_INPUT[0]
     lab, n = ndimage.label(fill_holes(ink_fill(lum[Y0:Y1, X0:X1], paper=paper)))
     area = np.bincount(lab.ravel(), minlength=n + 1)
     shapes = []
     for i, sl in enumerate(ndimage.find_objects(lab), start=1):
         bh, bw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
-        if area[i] >= min_area and bh >= min_h and area[i] >= min_fill * bh * bw:
-            shapes.append((sl[1].start + X0, sl[0].start + Y0, sl[1].stop + X0, sl[0].stop + Y0))
+        if not (area[i] >= min_area and bh >= min_h and area[i] >= min_fill * bh * bw):
+            continue
+        x, y = sl[1].start + X0, sl[0].start + Y0
+        if area[i] >= stair_fill * bh * bw:
+            shapes.append((x, y, x + bw, y + bh))
+            continue
+        bands = stair_boxes(lab[sl] == i, max(4, round(6 * s), round(0.2 * bw)), max(min_h, round(8 * s)))
+        shapes += [(x + a, y + b, x + c, y + d) for a, b, c, d in bands if d - b >= min_h]
     return shapes
 
 
