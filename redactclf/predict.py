@@ -453,11 +453,12 @@ def stair_boxes(shape: np.ndarray, step: int, min_rows: int, q: float = 10) -> l
 
 
 def filled_shapes(lum: np.ndarray, paper: int, crop, min_area: int = 12, min_fill: float = 0.5, min_h: int = 3,
-                  stair_fill: float = 0.85) -> list:
+                  stair_fill: float = 0.85, stair_paper: int = 108) -> list:
     """The box-like filled shapes (x0, y0, x1, y1) in `crop` (X0, Y0, X1, Y1) of a page's luminance: `ink_fill`
     with holes (a box's printed code) filled, at least `min_area` pixels, `min_h` tall and `min_fill` of their
     bounding box. A shape filling less than `stair_fill` of its box is cut into its lines (`stair_boxes`, at
-    `MAP_INPUT`'s scale: a jump of more than 6 px and a fifth of the shape's width, bands of a line of type, 8 px, or more)."""
+    `MAP_INPUT`'s scale: a jump of more than 6 px and a fifth of the shape's width, bands of a line of type, 8 px, or more)
+    when the page's `paper` is light (`stair_paper` or more): on a dark page a filled shape is the page's ground."""
     from scipy import ndimage
     X0, Y0, X1, Y1 = crop
     s = lum.shape[0] / MAP_INPUT[0]
@@ -469,7 +470,7 @@ def filled_shapes(lum: np.ndarray, paper: int, crop, min_area: int = 12, min_fil
         if not (area[i] >= min_area and bh >= min_h and area[i] >= min_fill * bh * bw):
             continue
         x, y = sl[1].start + X0, sl[0].start + Y0
-        if area[i] >= stair_fill * bh * bw:
+        if area[i] >= stair_fill * bh * bw or paper < stair_paper:
             shapes.append((x, y, x + bw, y + bh))
             continue
         bands = stair_boxes(lab[sl] == i, max(4, round(6 * s), round(0.2 * bw)), max(min_h, round(8 * s)))
