@@ -430,8 +430,8 @@ def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
 def stair_boxes(shape: np.ndarray, step: int, min_rows: int, q: float = 10) -> list[tuple]:
     """Boxes (x0, y0, x1, y1, pixels of `shape`) of the row bands of a filled shape (a boolean mask, its bounding box),
     cut where its left or right edge jumps by more than `step` px from one row to the next: the lines of a redaction
-    that starts or ends mid-line. A band shorter than `min_rows` joins the band before it (the first band, the next
-    one); a band's box runs from the `q`th percentile of its rows' left edges to the (100 - `q`)th of their right
+    that starts or ends mid-line. A band shorter than `min_rows` joins the band before it (a short first band takes in
+    the next one); a band's box runs from the `q`th percentile of its rows' left edges to the (100 - `q`)th of their right
     edges, so a stray row of print touching the shape does not widen it."""
     w = shape.shape[1]
     filled = shape.any(1)
