@@ -28,8 +28,8 @@ __all__ = ['FONT_FILES', 'HAND_FONT', 'LEGAL_WORDS', 'LATEST_DATE', 'LAYOUTS', '
            'layout_table', 'layout_cable', 'layout_email', 'layout_glossary', 'layout_transcript', 'layout_title',
            'layout_blank', 'layout_handform', 'layout_webpage', 'draw_logo', 'mark_bar', 'mark_photo', 'mark_signature',
            'mark_stamp', 'mark_highlight', 'mark_strike', 'mark_handwriting', 'mark_bold_title', 'mark_punch_holes',
-           'mark_fax_banner', 'mark_text_stamp', 'fitted_font', 'centred_text', 'type_over', 'redact', 'scan',
-           'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
+           'mark_fax_banner', 'mark_text_stamp', 'fitted_font', 'centred_text', 'type_over', 'drawn_box', 'redact',
+           'scan', 'make_page', 'make_dataset', 'contact_sheet', 'contact_sheets']
 
 # %% ../nbs/02_synth.ipynb #7723ae3c
 def _pkg_file(module: str, *parts: str) -> Path | None:
@@ -918,6 +918,14 @@ def type_over(d: ImageDraw.ImageDraw, box, rng: random.Random, min_size: int = 1
         d.text((x0 + dx, y0 - (y1 - y0) // 6), xs, font=font, fill=(ink,) * 3 if rgb else ink)
 
 
+def drawn_box(box, style: str) -> list[int]:
+    """The pixels a redaction drew, as a half-open box [x0, x1) x [y0, y1) (how every scorer reads a box): PIL's
+    `rectangle` and `polygon` fill both end points, so their box ends one past x1 and y1; a pixelated or blurred box
+    is a `crop`, which stops before them."""
+    x0, y0, x1, y1 = map(int, box)
+    return [x0, y0, x1, y1] if style in ("pixelate", "blur") else [x0, y0, x1 + 1, y1 + 1]
+
+
 def redact(p: Page):
     """Draw redactions in one style (sometimes two) and record their boxes."""
     r, d = p.rng, p.draw
@@ -971,7 +979,7 @@ def redact(p: Page):
             d.rectangle((x0, y0, x1, y1), outline=0, width=3)
             d.text((x0 + 30, (y0 + y1) // 2 - 40), f"WITHHELD IN FULL  {code}", font=font, fill=0)
             d.rectangle((x0 + 20, (y0 + y1) // 2, x1 - 20, (y0 + y1) // 2 + r.randint(40, 300)), fill=ink)
-        p.redactions.append({"box": [x0, y0, x1, y1], "style": style, "target": kind})
+        p.redactions.append({"box": drawn_box((x0, y0, x1, y1), style), "style": style, "target": kind})
     if style in ("black", "black-label", "marker", "white-code") and r.random() < 0.4:  # codes beside the boxes
         for box in boxes[: r.randint(1, 3)]:
             side = box[0] - 80 if box[0] > 100 else min(p.W - 80, box[2] + 10)
@@ -1070,7 +1078,7 @@ def make_page(seed: int, label: str | None = None, layout: str | None = None) ->
         if not p.redactions:  # every redacted page must carry at least one box
             x0, y0, x1, y1 = p.words[0] if p.words else (p.margin, p.margin, p.margin + 120, p.margin + 20)
             p.draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), fill=0)
-            p.redactions.append({"box": [x0 - 2, y0 - 2, x1 + 2, y1 + 2], "style": "black", "target": "word"})
+            p.redactions.append({"box": drawn_box((x0 - 2, y0 - 2, x1 + 2, y1 + 2), "black"), "style": "black", "target": "word"})
     img, boxes, fx = scan(p.img, r, nr, [d["box"] for d in p.redactions])
     for d, b in zip(p.redactions, boxes):
         d["box"] = b
