@@ -428,15 +428,13 @@ def paper_level(img: np.ndarray, grain: int = 20, most: int = 232) -> int:
 
 
 def stair_boxes(shape: np.ndarray, step: int, min_rows: int, q: float = 10) -> list[tuple]:
-    """Boxes (x0, y0, x1, y1, pixels of `shape`) of the row bands of a filled shape (a boolean mask, its bounding box),
+    """Boxes (x0, y0, x1, y1, pixels of `shape`) of the row bands of a connected filled shape (a boolean mask, its bounding box),
     cut where its left or right edge jumps by more than `step` px from one row to the next: the lines of a redaction
     that starts or ends mid-line. A band shorter than `min_rows` joins the band before it (a short first band takes in
     the next one); a band's box runs from the `q`th percentile of its rows' left edges to the (100 - `q`)th of their right
     edges, so a stray row of print touching the shape does not widen it."""
-    w = shape.shape[1]
-    filled = shape.any(1)
-    left, right = shape.argmax(1), w - shape[:, ::-1].argmax(1)
-    jumps = ((np.abs(np.diff(left)) > step) | (np.abs(np.diff(right)) > step)) & filled[1:] & filled[:-1]
+    left, right = shape.argmax(1), shape.shape[1] - shape[:, ::-1].argmax(1)  # connected: every row holds some
+    jumps = (np.abs(np.diff(left)) > step) | (np.abs(np.diff(right)) > step)
     cuts = [0, *(np.flatnonzero(jumps) + 1).tolist(), len(shape)]
     bands: list = []
     for a, b in zip(cuts, cuts[1:]):
@@ -444,12 +442,7 @@ def stair_boxes(shape: np.ndarray, step: int, min_rows: int, q: float = 10) -> l
             bands[-1][1] = b
         else:
             bands.append([a, b])
-    out = []
-    for a, b in bands:
-        rows = np.flatnonzero(filled[a:b]) + a
-        if len(rows):
-            out.append((int(np.percentile(left[rows], q)), a, int(np.percentile(right[rows], 100 - q)), b))
-    return out
+    return [(int(np.percentile(left[a:b], q)), a, int(np.percentile(right[a:b], 100 - q)), b) for a, b in bands]
 
 
 def filled_shapes(lum: np.ndarray, paper: int, crop, min_area: int = 12, min_fill: float = 0.5, min_h: int = 3,
@@ -512,7 +505,8 @@ def snap_boxes(small: np.ndarray, regions: list, pad: int = 10, grow: int = 4, s
     over no such shape (white boxes, marker strokes) stays; one over shapes that all reach the page's edge
     (a scan's black border) goes, unless it covers at least `big` of the page (a box over most of a scanned
     page, run into its border, stays as the map traced it). With `support` (the map's mask), a shape must come
-    within `reach` pixels of it: a bold word on the next line, inside the crop but outside the map, is not a box."""
+    within `reach` pixels of it: a bold word on the next line, inside the crop but outside the map, is not a box.
+    `small`: the page at the map's size, RGB or its `luminance`."""
     if not regions:
         return []
     h, w = small.shape[:2]
@@ -658,12 +652,13 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     if regions:  # a low threshold for a box's extent, a high one for its existence
         seed = min(peak, 0.9 * max(r[4] for r in regions))
         regions = [r for r in regions if r[4] >= seed]
+    lum = luminance(small)  # once a page: the snapping and the blank-box test both read it
     if snap:
-        regions = snap_boxes(small, regions, pad=round(10 * s), support=mask, reach=round(2 * s),
+        regions = snap_boxes(lum, regions, pad=round(10 * s), support=mask, reach=round(2 * s),
                              min_area=round(12 * s * s), min_h=round(3 * s))
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
-    regions = drop_blank(regions, luminance(small), min_px=round(10 * s * s))
+    regions = drop_blank(regions, lum, min_px=round(10 * s * s))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
