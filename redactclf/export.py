@@ -26,7 +26,7 @@ __all__ = ['INT8_FP32_NODES', 'INT8_GATE', 'EXAM_GATE', 'MAP_INT8_FP32_NODES', '
            'source_table', 'map_model_card', 'classifier_exam_card', 'model_card', 'add_int8', 'add_boxes',
            'rescore_boxes', 'fine_onnx_diff', 'add_fine_boxes', 'map_fp32_nodes', 'map_calibration_images',
            'add_int8_boxes', 'review_calibration', 'calibration_leak', 'promote_classifier', 'exam_pipeline_change',
-           'add_review_band', 'add_document_prior']
+           'add_review_band']
 
 # %% ../nbs/06_export.ipynb #3a252d99
 def export_onnx(pkl_path, onnx_path=None, size=INPUT_SIZE) -> Path:
@@ -454,15 +454,6 @@ def _pipeline_lines(record: dict) -> str:
                    f" `docs/run-records/{e['name']}`)." for e in record.get("pipeline_exams", []))
 
 
-def _document_line(cal: dict) -> str:
-    """Card line for the document prior of the pages in the review band, when the record holds one."""
-    d = cal.get("document_prior")
-    return "" if not d else (
-        f"\nA page in that band is read with its document: the other pages' P set its prior (a beta prior of a"
-        f" document's redacted share, mean {d['mu']:.2f} and pseudo-count {d['a']:.2f}, fitted on {d['documents']} train"
-        f" documents; base rate {d['pi']:.2f}), and its `evidence` says when that turned the verdict.")
-
-
 def classifier_exam_card(record: dict) -> str:
     """The model card of a page classifier promoted on the exam (`promote_classifier`), from its run record."""
     ex, cal, p = record["exam"], record.get("calibration", {}), record["params"]
@@ -488,7 +479,7 @@ look-alikes; synthetic pages come from `02_synth`.
 {_exam_section(record)}
 **Calibration.** P(redacted) is the softmax output; expected calibration error on the exam
 {ex['ece']:.3f} (`reliability.png`), on the validation split {cal.get('ece_valid', float('nan')):.3f}.
-Pages with P(redacted) in [{band[0]:.2f}, {band[1]:.2f}) are marked **needs review**: {cal.get('review_rule', '')}.{_document_line(cal)}
+Pages with P(redacted) in [{band[0]:.2f}, {band[1]:.2f}) are marked **needs review**: {cal.get('review_rule', '')}.
 
 ## Limits
 
@@ -885,13 +876,3 @@ def add_review_band(dest=None, valid: pd.DataFrame | None = None) -> dict:
     record["calibration"] = {**record.get("calibration", {}), **cal}
     (dest / "model.json").write_text(json.dumps(record, indent=1))
     return record["calibration"]
-
-# %% ../nbs/06_export.ipynb #c4b11987
-def add_document_prior(dest=None, pool: pd.DataFrame | None = None) -> dict:
-    """Fit the document prior (`interpret.document_prior`) and record it with the model shipped in `dest`."""
-    from redactclf.interpret import document_prior
-    dest = Path(dest or models_dir())
-    record = json.loads((dest / "model.json").read_text())
-    record["calibration"] = {**record.get("calibration", {}), "document_prior": document_prior(pool)}
-    _save_record(dest, record)
-    return record["calibration"]["document_prior"]

@@ -20,9 +20,8 @@ __all__ = ['BASELINE_GRID', 'EXAM_SETS', 'HEIGHT_BANDS', 'BOX_GRID', 'dark_compo
            'dark_box_baseline', 'baseline_table', 'tune_baseline', 'save_interpretation', 'apply_cleaner',
            'cleaner_edits', 'accuracy_interval', 'paired_comparison', 'exam_pages', 'predict_pages', 'exam_scores',
            'exam_side', 'exam_report', 'style_table', 'covered_share', 'full_page_recall', 'fit_platt',
-           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'document_prior', 'iou',
-           'best_iou', 'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_box_scores',
-           'drawn_style_scores']
+           'expected_calibration_error', 'review_band', 'review_rule', 'reliability_plot', 'iou', 'best_iou',
+           'visible_boxes', 'map_outputs', 'box_scores', 'fit_box_params', 'drawn_box_scores', 'drawn_style_scores']
 
 # %% ../nbs/05_interpret.ipynb #c7395529
 def dark_components(img: Image.Image, thresh: int = 80, open_px: int = 4, edge: int = 6,
@@ -351,23 +350,6 @@ def reliability_plot(p, y, path, bins: int = 10, title: str = "") -> float:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return ece
-
-# %% ../nbs/05_interpret.ipynb #1be08390
-def document_prior(pool: pd.DataFrame | None = None, fit_split: str = "train", calibration_split: str = "valid") -> dict:
-    """The beta prior of a document's redacted share (`mu`, pseudo-count `a`, intra-document correlation `rho`; method
-    of moments over the `fit_split` documents, `path`, of two or more pages) and the redacted share `pi` of
-    `calibration_split`, from the pool's labels (`pool`: rows with `path`, `label`, `split`)."""
-    from redactclf.dataset import pool_table
-    pool = pool_table() if pool is None else pool
-    docs = (pool[pool.split == fit_split].assign(k=lambda d: d.label == REDACTED)
-            .groupby("path").k.agg(n="size", k="sum").query("n >= 2"))
-    n, k = docs.n.to_numpy(float), docs.k.to_numpy(float)
-    mu = k.sum() / n.sum()
-    spread = np.sum(n * (k / n - mu) ** 2) / (len(docs) - 1) / (mu * (1 - mu))  # 1 for independent pages
-    rho = float(np.clip((spread - 1) / (n.mean() - 1), 1e-3, 0.999))
-    calib = pool[pool.split == calibration_split]
-    return {"mu": float(mu), "a": (1 - rho) / rho, "rho": rho, "documents": len(docs),
-            "pi": float((calib.label == REDACTED).mean()), "calibration_pages": len(calib)}
 
 # %% ../nbs/05_interpret.ipynb #9bdc23f4
 HEIGHT_BANDS = [(0, 10), (10, 14), (14, 20), (20, 40), (40, 10_000)]

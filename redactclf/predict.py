@@ -24,17 +24,16 @@ from .ingest import iter_pages, source_name
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'FINE_MARGIN', 'FINE_ALIGN', 'FINE_OPENING', 'FINE_WHOLE', 'CODE_READ_SCORE', 'FILL_TOL', 'CODE_BOX_P',
-           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'DOCUMENT_EVIDENCE',
-           'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
-           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions',
-           'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes',
-           'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin',
-           'inside', 'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'boxes_apart',
-           'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask',
-           'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes',
-           'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes',
-           'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops',
-           'fine_extras', 'with_fine_boxes', 'classify', 'document_probability', 'DocumentContext']
+           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize',
+           'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
+           'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
+           'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
+           'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'drop_inner_pieces',
+           'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy',
+           'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops',
+           'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along',
+           'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify',
+           'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -126,13 +125,6 @@ class Model:
     def review_band(self) -> tuple[float, float]:
         """P(redacted) range in which a verdict is marked "needs review" (from the model's calibration)."""
         return tuple(self.record.get("calibration", {}).get("review_band", DEFAULT_REVIEW_BAND))
-
-    @property
-    def document_prior(self) -> dict | None:
-        """How a page in the review band takes its document's other pages as its prior (`document_probability`):
-        the beta mean `mu` and pseudo-count `a` of a document's redacted share and the base rate `pi` the classifier's
-        P is calibrated at, fitted and stored in the record (None when absent: pages are read alone)."""
-        return self.record.get("calibration", {}).get("document_prior")
 
     @property
     def box_params(self) -> dict:
@@ -985,14 +977,9 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
     if hasattr(src, "read"):  # the code boxes, the audit and the boxes stage's second render of redacted pages
         src = src.read()  # read the document again: read a file object once
     batch: list[tuple[int, Image.Image, float]] = []
-    context = DocumentContext(model.document_prior)
     page_iter = iter_pages(src, dpi=dpi, pages=pages, size=model.input_size)
     rerender = _second_render(src, dpi) if model.boxes is not None else None
     doc_audit, code_boxes = None, None
-
-    def run(items, doc_p=None):  # reads the file's evidence and audit as they are when called
-        return _run_batch(name, items, model, debug, threshold, doc_audit, rerender, code_boxes or None, doc_p)
-
     try:
         while True:
             t0 = time.perf_counter()
@@ -1008,10 +995,9 @@ def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: 
                     doc_audit = DocumentAudit(src, show_text=show_leaked_text, pages=pages,
                                               text_chars=code_boxes.text_chars if code_boxes else None)
             if batch and (nxt is None or len(batch) >= batch_size):
-                yield from context.settle(run(batch), batch)
+                yield from _run_batch(name, batch, model, debug, threshold, doc_audit, rerender, code_boxes or None)
                 batch = []
             if nxt is None:
-                yield from context.finish(run)
                 return
     finally:
         for held in (doc_audit, code_boxes):
@@ -1120,7 +1106,7 @@ def with_fine_boxes(model: Model, found: list[dict], cells, small, frames, nums,
     return [with_extra(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
 
 
-def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None, code_boxes=None, doc_p=None):
+def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=None, code_boxes=None):
     t0 = time.perf_counter()
     small = resize_pages([im for _, im, _ in batch], model.input_size)
     x = normalize(small)
@@ -1128,18 +1114,13 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
     probs, cells = model.run_batch(x)
     t2 = time.perf_counter()
     known, why = file_evidence(code_boxes, [page for page, _, _ in batch])
-    own = [max(float(p), EVIDENCE_P[w]) if k else float(p) for p, k, w in zip(probs, known, why)]
-    final = own if doc_p is None else [  # a held page: its document's other pages are its prior
-        document_probability(p, [v for k, v in doc_p.items() if k != page], model.document_prior)
-        for p, (page, _, _) in zip(own, batch)]
-    why = [w or (DOCUMENT_EVIDENCE if (p >= threshold) != (o >= threshold) else None) for w, p, o in zip(why, final, own)]
-    redacted = [p >= threshold or bool(k) for p, k in zip(final, known)]
+    redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
     cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
     n = len(batch)
     lo, hi = model.review_band
-    for i, ((page, im, render_ms), im_small) in enumerate(zip(batch, small)):
-        p = final[i]
+    for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
+        p = max(float(p), EVIDENCE_P[why[i]]) if known[i] else float(p)
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if redacted[i] else CLEAN
@@ -1161,7 +1142,7 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
             if cells is not None or i in cascade:
                 dbg["cells"] = cells[i] if cells is not None else cascade[i][1]
         warning = None if like["looks_like_document"] else OOD_WARNING
-        yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= own[i] < hi,
+        yield PageResult(name, page, label, p, warning, dbg, frame_size=tuple(frame), needs_review=lo <= p < hi,
                          evidence=why[i], **found)
 
 
@@ -1172,52 +1153,3 @@ def classify(src, *, model: Model | None = None, debug: bool = False, dpi: int =
     return list(iter_classify(src, model=model, debug=debug, dpi=dpi, batch_size=batch_size,
                               threshold=threshold, max_pages=max_pages, pages=pages, audit=audit,
                               show_leaked_text=show_leaked_text))
-
-# %% ../nbs/07_predict.ipynb #e7165a59
-DOCUMENT_EVIDENCE = "the document's other pages (this page alone was unsure)"
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-def document_probability(p: float, others: list[float], prior: dict | None) -> float:
-    """P(redacted) of a page whose own P is `p`, its document's `others` pages' P taken as its prior (`prior`:
-    `mu`, `a`, `pi`, see `Model.document_prior`): odds(p) * odds(q) / odds(pi), q = (sum(others) + a * mu) /
-    (len(others) + a). Without a prior or other pages, `p`."""
-    if not prior or not others:
-        return p
-    q = (sum(others) + prior["a"] * prior["mu"]) / (len(others) + prior["a"])
-    return 1 / (1 + math.exp(-(_logit(p) + _logit(q) - _logit(prior["pi"]))))
-
-
-class DocumentContext:
-    """One document's pages on their way out of `iter_classify`: a page whose own P is in the review band (and has
-    no evidence from the file) is held until the document is read, then judged again with the other pages' P
-    (`document_probability`); every page is yielded in order."""
-
-    def __init__(self, prior: dict | None):
-        self.prior, self.p, self.held, self.pending = prior, {}, [], []
-
-    def settle(self, results, batch) -> Iterator[PageResult]:
-        """Yield the batch's results that need not wait; hold the unsure pages (and, for the order, all after them)."""
-        for r, item in zip(results, batch):
-            self.p[r.page] = r.p_redacted
-            if self.prior and r.needs_review and not r.evidence:
-                self.held.append((item, r))
-                self.pending.append(r.page)
-            elif self.pending:
-                self.pending.append(r)
-            else:
-                yield r
-
-    def finish(self, rejudge) -> Iterator[PageResult]:
-        """Yield what was held, in page order: the unsure pages judged again by `rejudge(items, {page: P})` when the
-        document has other pages, else as they were."""
-        if not self.held:
-            return
-        again = {r.page: r for r in (rejudge([i for i, _ in self.held], self.p) if len(self.p) > 1 else
-                                     [r for _, r in self.held])}
-        for x in self.pending:
-            yield again[x] if isinstance(x, int) else x
