@@ -572,11 +572,17 @@ def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
     return [a for a in boxes if not (a[3] - a[1] < max_h and any(smaller_inside(a, b) for b in boxes))]
 
 
-def ink_share(lum: np.ndarray, box, bright: int, dark: int = 30) -> float:
+def ink_share(lum: np.ndarray, box, bright: int, dark: int = 30, rule_rows: int = 0) -> float:
     """The share of the pixels of `box` (x0, y0, x1, y1, ... in `lum`'s pixels) more than `dark` levels under `bright`
-    (the page's paper)."""
-    a = lum[int(box[1]):math.ceil(box[3]), int(box[0]):math.ceil(box[2])]
-    return float((a < bright - dark).mean()) if a.size else 0.0
+    (the page's paper), leaving out up to `rule_rows` rows inked across 90% of its width when 3 rows or more remain:
+    a thin rule crossing blank paper (a signature line, a table's underline) is not print."""
+    ink = lum[int(box[1]):math.ceil(box[3]), int(box[0]):math.ceil(box[2])] < bright - dark
+    if not ink.size:
+        return 0.0
+    ruled = ink.mean(1) >= 0.9
+    if 0 < ruled.sum() <= rule_rows and len(ruled) - ruled.sum() >= 3:
+        ink = ink[~ruled]
+    return float(ink.mean())
 
 
 def paper_regions(lum: np.ndarray, bright: int, dark: int = 30) -> tuple:
@@ -606,15 +612,15 @@ def in_printed_frame(regions: tuple, box, min_px: int = 10) -> bool:
 
 
 def drop_blank(boxes: list, lum: np.ndarray, ink: float = 0.05, dark: int = 30, bright_min: int = 128,
-               min_px: int = 10) -> list:
+               min_px: int = 10, rule_rows: int = 3) -> list:
     """`boxes` (x0, y0, x1, y1, ... in `lum`'s pixels) less those over blank paper: under `ink` of their pixels
-    inked (`ink_share`, paper taken as the page's 90th grey percentile) and not inside a printed frame
+    inked (`ink_share`, paper taken as the page's 90th grey percentile, `rule_rows` thin rules left out) and not inside a printed frame
     (`in_printed_frame`). A redaction hides something, so it shows. Nothing is dropped on a dark page (paper under
     `bright_min`), where paper is no reference. The page's paper regions are found once, and only if a box is blank."""
     bright = int(sorted_quantiles(np.bincount(lum.ravel(), minlength=256), 90)) if boxes else 0  # np.percentile, faster
     if bright < bright_min:
         return boxes
-    blank = [ink_share(lum, b, bright, dark) < ink for b in boxes]
+    blank = [ink_share(lum, b, bright, dark, rule_rows) < ink for b in boxes]
     regions = paper_regions(lum, bright, dark) if any(blank) else None
     return [b for b, bl in zip(boxes, blank) if not bl or in_printed_frame(regions, b, min_px)]
 
@@ -658,7 +664,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
                              min_area=round(12 * s * s), min_h=round(3 * s))
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
-    regions = drop_blank(regions, lum, min_px=round(10 * s * s))
+    regions = drop_blank(regions, lum, min_px=round(10 * s * s), rule_rows=round(3 * s))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
