@@ -154,7 +154,7 @@ def _marker_poly(rng: random.Random, box):
 
 def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = None) -> tuple[Image.Image, np.ndarray, dict]:
     """Draw redactions onto a clean page at model size; returns the page, its exact uint8 mask (255 = redacted)
-    and what was drawn (`style`, `target`, `boxes`). A page of another height than `MAP_INPUT`'s is read and
+    and what was drawn (`style`, `target`, `boxes`: the pixels drawn, half-open). A page of another height than `MAP_INPUT`'s is read and
     drawn at that scale (words found on it shrunk to `MAP_INPUT`'s height, sizes grown back), so a larger map
     learns the same redactions with sharper edges (a white box's outline stays one pixel wide)."""
     img = img.copy()
@@ -212,7 +212,7 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
                        (dark,) * 3, rng, s)
         if style != "marker":
             md.rectangle(b, fill=255)
-        kept.append(b)
+        kept.append(b if style in ("pixelate", "blur") else (x0, y0, x1 + 1, y1 + 1))  # PIL fills x1 and y1: half-open
     return img, np.asarray(mask), {"style": style, "target": kind, "boxes": kept}
 
 # %% ../nbs/04a_redmap.ipynb #d5a549c6
