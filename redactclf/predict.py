@@ -29,11 +29,12 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
            'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'drop_inner_pieces',
-           'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'boxes_apart', 'page_boxes', 'box_xyxy',
-           'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops',
-           'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along',
-           'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify',
-           'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks', 'with_blocks', 'boxes_apart',
+           'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask',
+           'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes',
+           'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes',
+           'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops',
+           'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -625,6 +626,42 @@ def drop_blank(boxes: list, lum: np.ndarray, ink: float = 0.05, dark: int = 30, 
     return [b for b, bl in zip(boxes, blank) if not bl or in_printed_frame(regions, b, min_px)]
 
 
+def solid_blocks(lum: np.ndarray, min_share: float = 0.25, min_fill: float = 0.9, max_holes: float = 0.03,
+                 dark: int = 140) -> list[tuple]:
+    """Boxes (x0, y0, x1, y1) of the solid blocks of a page's luminance: 4-connected shapes of `ink_fill` covering
+    at least `min_share` of the page and `min_fill` of their bounding box once their holes are filled, holes (print
+    inside: a withheld stamp) at most `max_holes` of it. A page blacked out whole, or its body below the top lines;
+    not a dark slide's ground (its print makes holes), a scan's border (it fills little of its box) or a photo (not
+    flat). Looked for only when `min_share` of the page is darker than `dark`."""
+    import cv2
+    h, w = lum.shape
+    if np.count_nonzero(lum < dark) < min_share * h * w:
+        return []
+    ink = ink_fill(lum, paper=paper_level(lum)).view(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
+    blocks = []
+    for k in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[k])
+        if area < (1 - max_holes) * min_share * h * w:
+            continue
+        filled = int(fill_holes(labels[y:y + bh, x:x + bw] == k).sum())
+        if filled >= min_share * h * w and filled >= min_fill * bw * bh and filled - area <= max_holes * filled:
+            blocks.append((x, y, x + bw, y + bh))
+    return blocks
+
+
+def with_blocks(regions: list, blocks: list, cells: np.ndarray, size) -> list:
+    """`regions` (x0, y0, x1, y1, score; pixels of a page of `size`, (height, width)) with each solid block
+    (`solid_blocks`) as one, scored by the map's strongest cell over it, and the regions whose centre lies in a
+    block dropped."""
+    if not blocks:
+        return regions
+    fy, fx = cells.shape[0] / size[0], cells.shape[1] / size[1]
+    inside = lambda r, b: b[0] <= (r[0] + r[2]) / 2 <= b[2] and b[1] <= (r[1] + r[3]) / 2 <= b[3]  # noqa: E731
+    over = lambda b: cells[int(b[1] * fy):math.ceil(b[3] * fy), int(b[0] * fx):math.ceil(b[2] * fx)]  # noqa: E731
+    return [r for r in regions if not any(inside(r, b) for b in blocks)] + [(*b, float(over(b).max())) for b in blocks]
+
+
 def boxes_apart(extra, boxes) -> list:
     """The boxes of `extra` that overlap none of `boxes` (each (x0, y0, x1, y1, ...))."""
     apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # noqa: E731
@@ -639,7 +676,8 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
-    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`). `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
+    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`); a solid block over a quarter of the
+    page or more (`solid_blocks`: a page blacked out whole) is one box, the boxes inside it dropped. `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `extra`: boxes
     (x0, y0, x1, y1, score, frame pixels) from another stage (`core_boxes`), each kept where it overlaps no other box. `cells` may
     be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's
@@ -665,6 +703,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
     regions = drop_blank(regions, lum, min_px=round(10 * s * s), rule_rows=round(3 * s))
+    regions = with_blocks(regions, solid_blocks(lum), cells, (h, w))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
