@@ -626,13 +626,15 @@ def _shipped_box_scores(dest: Path, synth_paths) -> dict:
     return {**box_scores(load_model(dest / "model.onnx"), synth_paths), "code_commit": code_commit()}
 
 
-def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None = None, drawn_pages: int = 0) -> dict:
+def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None = None, drawn_pages: int = 0,
+                  full_pages: int = 0) -> dict:
     """Score the boxes stage shipped in `dest` (default `models/`) again on `synth_paths` (default the held-out
     synthetic pages 600-899) with this checkout's `page_boxes`, on the boxes the PDF pages `real_pages` draw
     (`interpret.drawn_box_scores`; e.g. the pool's test split, redacted PDF pages) when given, and on `drawn_pages`
-    clean test pages with redactions drawn on them (`interpret.drawn_style_scores`) when not 0; rewrite its record
-    and card. Returns the scores."""
-    from redactclf.interpret import drawn_box_scores, drawn_style_scores
+    clean test pages with redactions drawn on them (`interpret.drawn_style_scores`) when not 0, and its full-page
+    check on `full_pages` pages (`interpret.full_page_recall`) when not 0; rewrite its record and card. Returns the
+    scores."""
+    from redactclf.interpret import drawn_box_scores, drawn_style_scores, full_page_recall
     from redactclf.redmap import synth_part
     dest = Path(dest or models_dir())
     record = json.loads((dest / "model.json").read_text())
@@ -640,12 +642,15 @@ def rescore_boxes(dest=None, synth_paths=None, real_pages: pd.DataFrame | None =
         raise ValueError(f"{dest} ships no boxes stage to score (see `add_boxes`)")
     paths = synth_part("report") if synth_paths is None else synth_paths
     record["boxes_model"]["scores"] = _shipped_box_scores(dest, paths)
-    model = load_model(dest / "model.onnx") if real_pages is not None or drawn_pages else None
+    model = load_model(dest / "model.onnx") if real_pages is not None or drawn_pages or full_pages else None
     if real_pages is not None:
         record["boxes_model"]["scores"]["real_drawn"] = drawn_box_scores(model, real_pages)
     if drawn_pages:
         d = drawn_style_scores(model, n=drawn_pages)
         record["boxes_model"]["scores"]["drawn_styles"] = d.astype(object).where(d.notna(), None).to_dict("index")
+    if full_pages:
+        record["full_page_check"] = {**full_page_recall(model, n=full_pages),
+                                     "how": f"05_interpret.full_page_recall(model, n={full_pages}, seed=7)"}
     _save_record(dest, record)
     return record["boxes_model"]["scores"]
 
