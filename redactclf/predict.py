@@ -28,13 +28,13 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
            'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
-           'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'drop_inner_pieces',
-           'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks', 'with_blocks', 'boxes_apart',
-           'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask',
-           'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes',
-           'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes',
-           'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops',
-           'fine_extras', 'with_fine_boxes', 'classify']
+           'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'centre_in',
+           'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks',
+           'with_blocks', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares',
+           'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes',
+           'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras',
+           'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes',
+           'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -564,6 +564,11 @@ def inside(a, b, tol: float = 0) -> bool:
     return a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
 
 
+def centre_in(a, b, sx: float = 1, sy: float = 1) -> bool:
+    """Whether the centre of box `a` (x0, y0, x1, y1, ...), scaled by (`sx`, `sy`) into `b`'s pixels, lies in box `b`."""
+    return b[0] <= (a[0] + a[2]) / 2 * sx <= b[2] and b[1] <= (a[1] + a[3]) / 2 * sy <= b[3]
+
+
 def drop_inner_pieces(boxes: list, tol: int = 1, max_h: int = 12) -> list:
     """`boxes` [(x0, y0, x1, y1, ...)] less the pieces shorter than `max_h` px lying inside a larger box (within `tol`
     px): bits of a box's printed label, which add nothing to the box around it. A taller box inside another stays:
@@ -657,9 +662,8 @@ def with_blocks(regions: list, blocks: list, cells: np.ndarray, size) -> list:
     if not blocks:
         return regions
     fy, fx = cells.shape[0] / size[0], cells.shape[1] / size[1]
-    inside = lambda r, b: b[0] <= (r[0] + r[2]) / 2 <= b[2] and b[1] <= (r[1] + r[3]) / 2 <= b[3]  # noqa: E731
     over = lambda b: cells[int(b[1] * fy):math.ceil(b[3] * fy), int(b[0] * fx):math.ceil(b[2] * fx)]  # noqa: E731
-    return [r for r in regions if not any(inside(r, b) for b in blocks)] + [(*b, float(over(b).max())) for b in blocks]
+    return [r for r in regions if not any(centre_in(r, b) for b in blocks)] + [(*b, float(over(b).max())) for b in blocks]
 
 
 def boxes_apart(extra, boxes) -> list:
@@ -707,8 +711,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
     known = [tuple(k[:4]) for k in known]
-    regions = [r for r in regions if not any(k[0] <= (r[0] + r[2]) / 2 * sx <= k[2] and k[1] <= (r[1] + r[3]) / 2 * sy <= k[3]
-                                             for k in known)]
+    regions = [r for r in regions if not any(centre_in(r, k, sx, sy) for k in known)]
     boxes = [{"x0": x0 * sx, "y0": y0 * sy, "x1": x1 * sx, "y1": y1 * sy, "score": s} for x0, y0, x1, y1, s in regions]
     boxes += [{"x0": x0, "y0": y0, "x1": x1, "y1": y1, "score": 1.0} for x0, y0, x1, y1 in known]
     return with_extra(boxes, extra, small, (fw, fh))

@@ -157,6 +157,7 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
     and what was drawn (`style`, `target`, `boxes`: the pixels drawn, half-open). A page of another height than `MAP_INPUT`'s is read and
     drawn at that scale (words found on it shrunk to `MAP_INPUT`'s height, sizes grown back), so a larger map
     learns the same redactions with sharper edges (a white box's outline stays one pixel wide)."""
+    from redactclf.synth import drawn_box  # drawing needs the training fonts only
     img = img.copy()
     s = img.height / MAP_INPUT[0]
     base = img if s == 1 else img.resize((round(img.width / s), MAP_INPUT[0]), Image.BILINEAR)
@@ -212,7 +213,7 @@ def draw_redactions(img: Image.Image, rng: random.Random, style: str | None = No
                        (dark,) * 3, rng, s)
         if style != "marker":
             md.rectangle(b, fill=255)
-        kept.append(b if style in ("pixelate", "blur") else (x0, y0, x1 + 1, y1 + 1))  # PIL fills x1 and y1: half-open
+        kept.append(tuple(drawn_box(b, style)))  # the pixels drawn, half-open
     return img, np.asarray(mask), {"style": style, "target": kind, "boxes": kept}
 
 # %% ../nbs/04a_redmap.ipynb #d5a549c6
