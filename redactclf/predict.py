@@ -30,11 +30,11 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
            'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'centre_in',
            'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks',
-           'with_blocks', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares',
-           'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes',
-           'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras',
-           'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes',
-           'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'with_blocks', 'text_lines', 'light_glyphs', 'printed_over', 'boxes_apart', 'page_boxes', 'box_xyxy',
+           'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops',
+           'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along',
+           'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify',
+           'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -666,6 +666,45 @@ def with_blocks(regions: list, blocks: list, cells: np.ndarray, size) -> list:
     return [r for r in regions if not any(centre_in(r, b) for b in blocks)] + [(*b, float(over(b).max())) for b in blocks]
 
 
+def text_lines(centres, gap: float) -> list[int]:
+    """Sizes of the lines that glyph centres (y) fall into: a new line where the next centre is more than `gap` below."""
+    ys, sizes = sorted(centres), []
+    for i, y in enumerate(ys):
+        if i and y - ys[i - 1] <= gap:
+            sizes[-1] += 1
+        else:
+            sizes.append(1)
+    return sizes
+
+
+def light_glyphs(lum: np.ndarray, box, s: float = 1.0, rise: int = 60, dark: int = 128, inset: int = 2) -> tuple:
+    """(glyphs, light components) of the light print inside a dark box (x0, y0, x1, y1, ... in `lum`'s pixels; its
+    inside `inset` px in from its edge has a median grey under `dark`): components `rise` levels over that median, of
+    3 px or more, not touching the inside's edge; a glyph is one 3 px or more tall and at most 8 times as wide as tall,
+    given as (x, y, width, height). Pixel sizes are for a `MAP_INPUT`-sized page and grow with `s`."""
+    import cv2
+    x0, y0, x1, y1 = (int(round(v)) for v in box[:4])
+    k = round(inset * s)
+    inside = lum[y0 + k:y1 - k, x0 + k:x1 - k]
+    if min(inside.shape) < 3 or np.median(inside) >= dark:
+        return [], 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats((inside > np.median(inside) + rise).view(np.uint8), connectivity=8)
+    h, w = inside.shape
+    light = [(x, y, cw, ch) for x, y, cw, ch, area in stats[1:]
+             if x > 0 and y > 0 and x + cw < w and y + ch < h and area >= 3 * s * s]
+    return [c for c in light if c[3] >= 3 * s and c[2] <= 8 * c[3]], len(light)
+
+
+def printed_over(lum: np.ndarray, box, s: float = 1.0, min_lines: int = 3, glyph_share: float = 0.8) -> bool:
+    """Whether a dark box carries lines of light text (`light_glyphs`): `min_lines` or more lines of two glyphs or more
+    (lines split where the glyph centres jump by over 2.5 px), and glyphs at least `glyph_share` of its light print. A
+    web page's dark footer or a dark slide's band does; a redaction's white code is one line, and the light slivers
+    between marker strokes are no glyphs."""
+    glyphs, n = light_glyphs(lum, box, s)
+    lines = text_lines([y + ch / 2 for _, y, _, ch in glyphs], 2.5 * s)
+    return sum(size >= 2 for size in lines) >= min_lines and len(glyphs) >= glyph_share * n
+
+
 def boxes_apart(extra, boxes) -> list:
     """The boxes of `extra` that overlap none of `boxes` (each (x0, y0, x1, y1, ...))."""
     apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # noqa: E731
@@ -680,7 +719,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
-    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`); a solid block over a quarter of the
+    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`), nor a dark band printed over with lines of light text (`printed_over`); a solid block over a quarter of the
     page or more (`solid_blocks`: a page blacked out whole) is one box, the boxes inside it dropped. `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `extra`: boxes
     (x0, y0, x1, y1, score, frame pixels) from another stage (`core_boxes`), each kept where it overlaps no other box. `cells` may
@@ -707,6 +746,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
     regions = drop_blank(regions, lum, min_px=round(10 * s * s), rule_rows=round(3 * s))
+    regions = [r for r in regions if not printed_over(lum, r, s)]
     regions = with_blocks(regions, solid_blocks(lum), cells, (h, w))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
