@@ -30,11 +30,12 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
            'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'centre_in',
            'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks',
-           'with_blocks', 'text_lines', 'light_glyphs', 'printed_over', 'boxes_apart', 'page_boxes', 'box_xyxy',
-           'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops',
-           'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along',
-           'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes', 'iter_classify',
-           'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'with_blocks', 'text_lines', 'light_glyphs', 'printed_over', 'dark_fills', 'boxes_apart', 'page_boxes',
+           'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects',
+           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys',
+           'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes',
+           'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras',
+           'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -705,6 +706,20 @@ def printed_over(lum: np.ndarray, box, s: float = 1.0, min_lines: int = 3, glyph
     return sum(size >= 2 for size in lines) >= min_lines and len(glyphs) >= glyph_share * n
 
 
+def dark_fills(lum: np.ndarray, box, s: float = 1.0, drop: int = 40, fill: float = 0.8) -> list[tuple]:
+    """The solid shapes inside `box` (x0, y0, x1, y1, score; `lum`'s pixels) darker than its ground (its median grey)
+    by `drop` or more: 4-connected, of 12 px or more, 3 px or more tall, filling `fill` of their bounding box, each
+    with the box's score. A black box on a dark slide, inside a box the slide's ground gave (`printed_over`)."""
+    import cv2
+    x0, y0, x1, y1 = (int(round(v)) for v in box[:4])
+    inside = lum[y0:y1, x0:x1]
+    if min(inside.shape) < 3:
+        return []
+    n, _, stats, _ = cv2.connectedComponentsWithStats((inside < np.median(inside) - drop).view(np.uint8), connectivity=4)
+    return [(x0 + x, y0 + y, x0 + x + w, y0 + y + h, box[4]) for x, y, w, h, area in stats[1:]
+            if area >= 12 * s * s and h >= 3 * s and area >= fill * w * h]
+
+
 def boxes_apart(extra, boxes) -> list:
     """The boxes of `extra` that overlap none of `boxes` (each (x0, y0, x1, y1, ...))."""
     apart = lambda a, b: a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # noqa: E731
@@ -719,7 +734,8 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
-    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`), nor a dark band printed over with lines of light text (`printed_over`); a solid block over a quarter of the
+    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`), nor a dark band printed over with lines of light text (`printed_over`: the shapes darker than its ground inside it,
+    `dark_fills`, are kept); a solid block over a quarter of the
     page or more (`solid_blocks`: a page blacked out whole) is one box, the boxes inside it dropped. `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `extra`: boxes
     (x0, y0, x1, y1, score, frame pixels) from another stage (`core_boxes`), each kept where it overlaps no other box. `cells` may
@@ -746,7 +762,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
     regions = drop_blank(regions, lum, min_px=round(10 * s * s), rule_rows=round(3 * s))
-    regions = [r for r in regions if not printed_over(lum, r, s)]
+    regions = [piece for r in regions for piece in (dark_fills(lum, r, s) if printed_over(lum, r, s) else [r])]
     regions = with_blocks(regions, solid_blocks(lum), cells, (h, w))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
