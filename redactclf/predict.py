@@ -687,9 +687,10 @@ def light_glyphs(lum: np.ndarray, box, s: float = 1.0, rise: int = 60, dark: int
     x0, y0, x1, y1 = (int(round(v)) for v in box[:4])
     k = round(inset * s)
     inside = lum[y0 + k:y1 - k, x0 + k:x1 - k]
-    if min(inside.shape) < 3 or np.median(inside) >= dark:
+    ground = np.median(inside) if min(inside.shape) >= 3 else dark
+    if ground >= dark:
         return [], 0
-    n, _, stats, _ = cv2.connectedComponentsWithStats((inside > np.median(inside) + rise).view(np.uint8), connectivity=8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats((inside > ground + rise).view(np.uint8), connectivity=8)
     h, w = inside.shape
     light = [(x, y, cw, ch) for x, y, cw, ch, area in stats[1:]
              if x > 0 and y > 0 and x + cw < w and y + ch < h and area >= 3 * s * s]
@@ -734,9 +735,9 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     to the filled shape under it (`snap_boxes`) unless `snap` is False; the shares are of the boxes' union.
     A region is kept only if its strongest cell reaches `peak` (or 0.9 of the page's strongest region's), and a
     box only if it is not `glyph_sized` (a bold letter whose counters were filled), nor `rule_thin`, nor a piece
-    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`), nor a dark band printed over with lines of light text (`printed_over`: the shapes darker than its ground inside it,
-    `dark_fills`, are kept); a solid block over a quarter of the
-    page or more (`solid_blocks`: a page blacked out whole) is one box, the boxes inside it dropped. `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
+    inside a larger box (`drop_inner_pieces`), nor over blank paper (`drop_blank`), nor a dark band printed over with
+    lines of light text (`printed_over`: the solid shapes inside it darker than its ground, `dark_fills`, are kept);
+    a solid block over a quarter of the page or more (`solid_blocks`: a page blacked out whole) is one box, the boxes inside it dropped. `known`: boxes (x0, y0, x1, y1, frame pixels) known from the file itself
     (`audit.CodeBoxes`), kept exactly, with score 1; a map box whose centre lies in one gives way to it. `extra`: boxes
     (x0, y0, x1, y1, score, frame pixels) from another stage (`core_boxes`), each kept where it overlaps no other box. `cells` may
     be None when only `known` boxes are to be drawn. The pixel sizes here (`glyph_px`, `rule_px`, the snapping's
