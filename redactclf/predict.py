@@ -30,12 +30,12 @@ __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING'
            'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
            'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'centre_in',
            'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks',
-           'with_blocks', 'text_lines', 'light_glyphs', 'printed_over', 'dark_fills', 'boxes_apart', 'page_boxes',
-           'box_xyxy', 'with_extra', 'box_pixels', 'box_shares', 'core_boxes', 'uncovered_mask', 'merge_rects',
-           'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes', 'fill_mode', 'grey_boxes', 'grown_greys',
-           'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras', 'with_read_boxes', 'with_code_boxes',
-           'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes', 'page_crops', 'fine_extras',
-           'with_fine_boxes', 'classify']
+           'with_blocks', 'box_crop', 'text_lines', 'light_glyphs', 'printed_over', 'dark_fills',
+           'without_printed_over', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares',
+           'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes',
+           'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras',
+           'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes',
+           'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -667,6 +667,12 @@ def with_blocks(regions: list, blocks: list, cells: np.ndarray, size) -> list:
     return [r for r in regions if not any(centre_in(r, b) for b in blocks)] + [(*b, float(over(b).max())) for b in blocks]
 
 
+def box_crop(img: np.ndarray, box, inset: int = 0) -> np.ndarray:
+    """The pixels of `img` inside `box` (x0, y0, x1, y1, ...; its ends rounded to whole pixels), `inset` px in from its edge."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box[:4])
+    return img[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
+
+
 def text_lines(centres, gap: float) -> list[int]:
     """Sizes of the lines that glyph centres (y) fall into: a new line where the next centre is more than `gap` below."""
     ys, sizes = sorted(centres), []
@@ -684,9 +690,7 @@ def light_glyphs(lum: np.ndarray, box, s: float = 1.0, rise: int = 60, dark: int
     3 px or more, not touching the inside's edge; a glyph is one 3 px or more tall and at most 8 times as wide as tall,
     given as (x, y, width, height). Pixel sizes are for a `MAP_INPUT`-sized page and grow with `s`."""
     import cv2
-    x0, y0, x1, y1 = (int(round(v)) for v in box[:4])
-    k = round(inset * s)
-    inside = lum[y0 + k:y1 - k, x0 + k:x1 - k]
+    inside = box_crop(lum, box, round(inset * s))
     ground = np.median(inside) if min(inside.shape) >= 3 else dark
     if ground >= dark:
         return [], 0
@@ -712,13 +716,18 @@ def dark_fills(lum: np.ndarray, box, s: float = 1.0, drop: int = 40, fill: float
     by `drop` or more: 4-connected, of 12 px or more, 3 px or more tall, filling `fill` of their bounding box, each
     with the box's score. A black box on a dark slide, inside a box the slide's ground gave (`printed_over`)."""
     import cv2
-    x0, y0, x1, y1 = (int(round(v)) for v in box[:4])
-    inside = lum[y0:y1, x0:x1]
+    inside = box_crop(lum, box)
     if min(inside.shape) < 3:
         return []
     n, _, stats, _ = cv2.connectedComponentsWithStats((inside < np.median(inside) - drop).view(np.uint8), connectivity=4)
+    x0, y0 = round(box[0]), round(box[1])
     return [(x0 + x, y0 + y, x0 + x + w, y0 + y + h, box[4]) for x, y, w, h, area in stats[1:]
             if area >= 12 * s * s and h >= 3 * s and area >= fill * w * h]
+
+
+def without_printed_over(regions: list, lum: np.ndarray, s: float = 1.0) -> list:
+    """`regions` with each one `printed_over` (a dark band of light text) replaced by its `dark_fills`."""
+    return [piece for r in regions for piece in (dark_fills(lum, r, s) if printed_over(lum, r, s) else [r])]
 
 
 def boxes_apart(extra, boxes) -> list:
@@ -763,7 +772,7 @@ def page_boxes(cells: np.ndarray | None, small: np.ndarray, frame_size, redacted
     regions = [r for r in regions if not glyph_sized(r, glyph_px * s) and not rule_thin(r, rule_px * s)]
     regions = drop_inner_pieces(regions, round(s), round(12 * s))
     regions = drop_blank(regions, lum, min_px=round(10 * s * s), rule_rows=round(3 * s))
-    regions = [piece for r in regions for piece in (dark_fills(lum, r, s) if printed_over(lum, r, s) else [r])]
+    regions = without_printed_over(regions, lum, s)
     regions = with_blocks(regions, solid_blocks(lum), cells, (h, w))
     fw, fh = frame_size or (w, h)
     sx, sy = fw / w, fh / h
