@@ -24,18 +24,18 @@ from .ingest import iter_pages, source_name
 # %% auto #0
 __all__ = ['MIN_BACKGROUND_SHARE', 'MAX_SATURATION', 'DARK_LEVEL', 'OOD_WARNING', 'DEFAULT_REVIEW_BAND', 'BACKENDS',
            'FINE_MARGIN', 'FINE_ALIGN', 'FINE_OPENING', 'FINE_WHOLE', 'CODE_READ_SCORE', 'FILL_TOL', 'CODE_BOX_P',
-           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'EVIDENCE_P', 'resize_pages', 'normalize',
-           'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability', 'net_probs', 'load_model',
-           'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions', 'sorted_quantiles', 'content_box',
-           'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes', 'filled_shapes', 'grow_shape',
-           'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin', 'inside', 'centre_in',
-           'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank', 'solid_blocks',
-           'with_blocks', 'box_crop', 'text_lines', 'light_glyphs', 'printed_over', 'dark_fills',
+           'CODE_BOX_EVIDENCE', 'INLINE_BOX_P', 'INLINE_BOX_EVIDENCE', 'BLACKOUT_P', 'BLACKOUT_EVIDENCE', 'EVIDENCE_P',
+           'resize_pages', 'normalize', 'preprocess', 'document_likeness', 'Model', 'top_logits', 'page_probability',
+           'net_probs', 'load_model', 'upsample_cells', 'shift_map', 'close_rows', 'map_mask', 'map_regions',
+           'sorted_quantiles', 'content_box', 'luminance', 'ink_fill', 'fill_holes', 'paper_level', 'stair_boxes',
+           'filled_shapes', 'grow_shape', 'unique_boxes', 'snap_boxes', 'join_pieces', 'glyph_sized', 'rule_thin',
+           'inside', 'centre_in', 'drop_inner_pieces', 'ink_share', 'paper_regions', 'in_printed_frame', 'drop_blank',
+           'solid_blocks', 'with_blocks', 'box_crop', 'text_lines', 'light_glyphs', 'printed_over', 'dark_fills',
            'without_printed_over', 'boxes_apart', 'page_boxes', 'box_xyxy', 'with_extra', 'box_pixels', 'box_shares',
            'core_boxes', 'uncovered_mask', 'merge_rects', 'fine_crops', 'crop_maps', 'cut_by_crop', 'fine_boxes',
            'fill_mode', 'grey_boxes', 'grown_greys', 'grow_along', 'coded_shapes', 'read_code_boxes', 'code_extras',
-           'with_read_boxes', 'with_code_boxes', 'iter_classify', 'file_evidence', 'audit_fields', 'cascade_boxes',
-           'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
+           'with_read_boxes', 'with_code_boxes', 'blacked_out', 'iter_classify', 'file_evidence', 'audit_fields',
+           'cascade_boxes', 'page_crops', 'fine_extras', 'with_fine_boxes', 'classify']
 
 # %% ../nbs/07_predict.ipynb #24b816ed
 _SCALE = (1 / (255 * np.array(IMAGENET_STD, dtype=np.float32))).reshape(1, 3, 1, 1)
@@ -1078,6 +1078,21 @@ def with_code_boxes(found: list[dict], small, frames, nums, rerender) -> list[di
     extras = code_extras(found, small, frames, nums, rerender)
     return [with_read_boxes(f["boxes"], e, small[j], frames[j]) if e else f for j, (f, e) in enumerate(zip(found, extras))]
 
+# %% ../nbs/07_predict.ipynb #ebfc8683
+def blacked_out(small: np.ndarray, min_share: float = 0.5, max_level: int = 120, rise: int = 40,
+                max_light: float = 0.01) -> bool:
+    """Whether a page (RGB or grey, at the classifier's input size) is blacked out over `min_share` of it or more:
+    a solid block that large (`solid_blocks`), its median grey under `max_level`, at most `max_light` of its pixels
+    `rise` levels or more lighter than that median (a stamp or a page number, not a dark slide's print)."""
+    lum = luminance(small)
+    for x0, y0, x1, y1 in solid_blocks(lum, min_share=min_share):
+        inside = lum[y0:y1, x0:x1]
+        level = np.median(inside)
+        if level < max_level and np.count_nonzero(inside > level + rise) <= max_light * inside.size:
+            return True
+    return False
+
+
 # %% ../nbs/07_predict.ipynb #7c185084
 def iter_classify(src, *, model: Model | None = None, debug: bool = False, dpi: int = RENDER_DPI,
                   batch_size: int = 8, threshold: float = 0.5, max_pages: int | None = None,
@@ -1123,6 +1138,8 @@ CODE_BOX_P = 0.99  # p_redacted of a page with a code printed in a drawn box: 44
 CODE_BOX_EVIDENCE = "an exemption code printed in a box the PDF draws"
 INLINE_BOX_P = 0.99  # p_redacted of a page drawing a dark box inside a line of text: 27 of 27 such pool pages are redacted
 INLINE_BOX_EVIDENCE = "a dark box the PDF draws inside a line of its text"
+BLACKOUT_P = 0.5  # p_redacted of a page blacked out (`blacked_out`): redacted, but flagged for review (see below)
+BLACKOUT_EVIDENCE = "a page blacked out over half or more"
 
 
 def _code_boxes(src):
@@ -1139,7 +1156,7 @@ def _code_boxes(src):
     return CodeBoxes(src if isinstance(src, bytes) else str(src))
 
 
-EVIDENCE_P = {CODE_BOX_EVIDENCE: CODE_BOX_P, INLINE_BOX_EVIDENCE: INLINE_BOX_P}
+EVIDENCE_P = {CODE_BOX_EVIDENCE: CODE_BOX_P, INLINE_BOX_EVIDENCE: INLINE_BOX_P, BLACKOUT_EVIDENCE: BLACKOUT_P}
 
 
 def file_evidence(code_boxes, pages) -> tuple[list, list]:
@@ -1228,13 +1245,14 @@ def _run_batch(name, batch, model, debug, threshold, doc_audit=None, rerender=No
     probs, cells = model.run_batch(x)
     t2 = time.perf_counter()
     known, why = file_evidence(code_boxes, [page for page, _, _ in batch])
-    redacted = [float(p) >= threshold or bool(k) for p, k in zip(probs, known)]
+    why = [w or (BLACKOUT_EVIDENCE if blacked_out(s) else None) for w, s in zip(why, small)]
+    redacted = [float(p) >= threshold or bool(w) for p, w in zip(probs, why)]
     cascade = cascade_boxes(model, batch, redacted, rerender, known) if cells is None else {}
     t3 = time.perf_counter()
     n = len(batch)
     lo, hi = model.review_band
     for i, ((page, im, render_ms), p, im_small) in enumerate(zip(batch, probs, small)):
-        p = max(float(p), EVIDENCE_P[why[i]]) if known[i] else float(p)
+        p = max(float(p), EVIDENCE_P[why[i]]) if why[i] else float(p)
         like = document_likeness(im_small)
         frame = im.info.get("frame_size", im.size)
         label = REDACTED if redacted[i] else CLEAN
